@@ -1,0 +1,3 @@
+from convtui.cli import main
+
+raise SystemExit(main())

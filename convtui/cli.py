@@ -1,0 +1,63 @@
+"""Command-line entry point: argument parsing only.
+
+Each subcommand hands off to the module that owns it, imported only when that subcommand runs,
+so ``convtui --help`` and the app's start-up never import torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from convtui import __version__
+
+#: Subcommands that open the app, and the panel each one opens.
+PANELS = {
+    "stepper": "Step a kernel across an input, one multiply-and-sum at a time",
+    "flip": "Convolution vs cross-correlation: the flipped kernel",
+    "pool": "Step max and average pooling",
+    "shapes": "Trace NCHW shapes through a network",
+    "quiz": "Output-size puzzles from TOML packs",
+    "train": "Train a CNN on MNIST in the background and watch it learn",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from convtui.quiz.cli import add_puzzles_parser, add_quiz_arguments
+    from convtui.training.cli import add_train_arguments
+
+    parser = argparse.ArgumentParser(
+        prog="convtui",
+        description="Learn how convolutional networks compute, in your terminal. "
+        "With no subcommand, opens the app on the Stepper panel.",
+    )
+    parser.add_argument("--version", action="version", version=f"convtui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in PANELS.items():
+        panel = sub.add_parser(name, help=help_text, description=help_text)
+        if name == "quiz":
+            add_quiz_arguments(panel)
+        elif name == "train":
+            add_train_arguments(panel)
+    add_puzzles_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "stepper"
+    if command == "puzzles":
+        return int(args.run(args))
+    if command == "train" and args.headless:
+        from convtui.training.cli import run_headless
+
+        return run_headless(args)
+    from convtui.ui.app import run_app
+
+    return run_app(command, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
