@@ -7,10 +7,9 @@ each answer can be explained step by step the way the lecture does it on the boa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 IntPair = tuple[int, int]
-Padding = Union[int, tuple[int, int], str]
+Padding = int | tuple[int, int] | str
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -21,9 +20,11 @@ def pair(value: int | tuple[int, int] | list[int], name: str) -> IntPair:
         raise ValueError(f"{name}: expected an int or a pair of ints, got {value!r}")
     if isinstance(value, int):
         return (value, value)
-    if isinstance(value, (tuple, list)) and len(value) == 2:
-        if all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-            return (int(value[0]), int(value[1]))
+    if (
+        isinstance(value, (tuple, list)) and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ):
+        return (int(value[0]), int(value[1]))
     raise ValueError(f"{name}: expected an int or a pair of ints, got {value!r}")
 
 

@@ -111,7 +111,7 @@ def _step(plane: np.ndarray, geom: PoolGeometry, r: int, c: int) -> PoolStep:
     pad_value = -np.inf if geom.kind == "max" else 0.0
     values = np.full(cells.shape, np.nan)
     values[cells == CELL_PAD] = pad_value
-    h, w = geom.in_size
+    w = geom.in_size[1]
     for i, pr in enumerate(rows):
         for j, pc in enumerate(cols):
             if cells[i, j] == CELL_INPUT:
