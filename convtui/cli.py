@@ -11,16 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from convtui import __version__
-
-#: Subcommands that open the app, and the panel each one opens.
-PANELS = {
-    "stepper": "Step a kernel across an input, one multiply-and-sum at a time",
-    "flip": "Convolution vs cross-correlation: the flipped kernel",
-    "pool": "Step max and average pooling",
-    "shapes": "Trace NCHW shapes through a network",
-    "quiz": "Output-size puzzles from TOML packs",
-    "train": "Train a CNN on MNIST in the background and watch it learn",
-}
+from convtui.ui.panels import PANELS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,11 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"convtui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, help_text in PANELS.items():
-        panel = sub.add_parser(name, help=help_text, description=help_text)
-        if name == "quiz":
+    for p in PANELS:
+        panel = sub.add_parser(p.name, help=p.summary, description=p.summary)
+        if p.name == "quiz":
             add_quiz_arguments(panel)
-        elif name == "train":
+        elif p.name == "train":
             add_train_arguments(panel)
     add_puzzles_parser(sub)
     return parser

@@ -1,0 +1,81 @@
+""""Check with PyTorch": run the same layer in torch and compare every output cell.
+
+torch is imported inside the functions, so only pressing the check key pays for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from convtui.core.geometry import Padding
+
+#: The engine promises torch's float64 results to this tolerance.
+TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    cells: int
+    mismatches: tuple[tuple[int, int], ...]
+    max_abs_diff: float
+    torch_version: str
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches
+
+    def summary(self) -> str:
+        if self.ok:
+            return (f"PyTorch {self.torch_version} agrees on all {self.cells} output cells "
+                    f"(largest difference {self.max_abs_diff:.1e})")
+        return (f"PyTorch {self.torch_version} disagrees on {len(self.mismatches)} of "
+                f"{self.cells} cells, first at {self.mismatches[0]}")
+
+
+def _compare(ours: np.ndarray, theirs: np.ndarray, version: str) -> CheckResult:
+    if ours.shape != theirs.shape:
+        raise ValueError(f"shape: convtui computed {ours.shape}, PyTorch {theirs.shape}")
+    diff = np.abs(ours - theirs)
+    diff = np.where(np.isnan(ours) & np.isnan(theirs), 0.0, diff)
+    diff = np.where(np.isinf(ours) & (ours == theirs), 0.0, diff)
+    bad = np.argwhere(~(diff <= TOLERANCE))
+    return CheckResult(int(ours.size), tuple((int(r), int(c)) for r, c in bad),
+                       float(np.nanmax(diff)) if diff.size else 0.0, version)
+
+
+def check_conv(
+    x: np.ndarray, kernel: np.ndarray, bias: float, stride: tuple[int, int], padding: Padding,
+    dilation: tuple[int, int], padding_mode: str, flip: bool, ours: np.ndarray,
+) -> CheckResult:
+    """x (C, H, W) and kernel (C, kH, kW) through ``nn.Conv2d(C, 1, ...)`` in float64."""
+    import torch
+
+    c = x.shape[0]
+    conv = torch.nn.Conv2d(c, 1, kernel.shape[1:], stride=stride, padding=padding,
+                           dilation=dilation, padding_mode=padding_mode).double()
+    weight = torch.from_numpy(np.ascontiguousarray(kernel))[None]
+    with torch.no_grad():
+        conv.weight.copy_(weight.flip(-2, -1) if flip else weight)
+        conv.bias.fill_(bias)
+        out = conv(torch.from_numpy(np.ascontiguousarray(x))[None])[0, 0].numpy()
+    return _compare(np.asarray(ours), out, torch.__version__)
+
+
+def check_pool(
+    plane: np.ndarray, kind: str, kernel_size: tuple[int, int], stride: tuple[int, int],
+    padding: tuple[int, int], dilation: tuple[int, int], ceil_mode: bool,
+    count_include_pad: bool, ours: np.ndarray,
+) -> CheckResult:
+    """One (H, W) plane through ``nn.MaxPool2d`` / ``nn.AvgPool2d`` in float64."""
+    import torch
+
+    if kind == "max":
+        layer = torch.nn.MaxPool2d(kernel_size, stride, padding, dilation, ceil_mode=ceil_mode)
+    else:
+        layer = torch.nn.AvgPool2d(kernel_size, stride, padding, ceil_mode=ceil_mode,
+                                   count_include_pad=count_include_pad)
+    with torch.no_grad():
+        out = layer(torch.from_numpy(np.ascontiguousarray(plane))[None, None])[0, 0].numpy()
+    return _compare(np.asarray(ours), out, torch.__version__)

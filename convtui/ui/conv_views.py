@@ -1,0 +1,185 @@
+"""Turn a ConvLesson into what the widgets draw: grid views, the written-out arithmetic, the
+neuron picture and the equivalent PyTorch code. Pure functions of the lesson; no math beyond
+reading the engine's step."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.text import Text
+
+from convtui.core.conv import ConvStep
+from convtui.ui.conv_lesson import ConvLesson
+from convtui.ui.fields import show_pair
+from convtui.ui.format import cell_width, fmt
+from convtui.ui.widgets.grid import EMPTY, NORMAL, PADDING, GridView
+
+#: Grids wider than this many columns of text are drawn as colour only.
+COMPACT_WIDTH = 44
+
+
+def _compact(values: np.ndarray) -> bool:
+    return values.shape[1] * cell_width(values) > COMPACT_WIDTH
+
+
+def input_view(lesson: ConvLesson, marks: frozenset[tuple[int, int]] = frozenset()) -> GridView:
+    """The padded input of the shown channel, padding ring marked, the window highlighted.
+    Grid coordinates are padded ones; ``marks`` are given in input coordinates."""
+    trace, step = lesson.trace, lesson.current
+    top, _, left, _ = trace.geometry.pads
+    padded = trace.padded[lesson.channel]
+    h, w = trace.geometry.in_size
+    rows = np.arange(padded.shape[0]) - top
+    cols = np.arange(padded.shape[1]) - left
+    kinds = np.where(((rows[:, None] < 0) | (rows[:, None] >= h)) |
+                     ((cols[None, :] < 0) | (cols[None, :] >= w)), PADDING, NORMAL)
+    window = frozenset((r + top, c + left) for r in step.rows for c in step.cols)
+    c_label = f" channel {lesson.channel}/{lesson.channels}" if lesson.channels > 1 else ""
+    return GridView(
+        values=padded, kinds=kinds, window=window,
+        marks=frozenset((r + top, c + left) for r, c in marks),
+        title=f"input {h}×{w}{c_label}" + (f" · pad {_pads(lesson)}" if any(
+            trace.geometry.pads) else ""),
+        row_labels=tuple(str(r) if 0 <= r < h else "p" for r in rows),
+        col_labels=tuple(str(c % 10) if 0 <= c < w else "p" for c in cols),
+        compact=_compact(padded),
+        scale_values=lesson.x[lesson.channel],
+    )
+
+
+def _pads(lesson: ConvLesson) -> str:
+    top, bottom, left, right = lesson.trace.geometry.pads
+    if top == bottom == left == right:
+        return str(top)
+    return f"{top},{bottom},{left},{right} (t,b,l,r)"
+
+
+def kernel_view(lesson: ConvLesson) -> GridView:
+    """The kernel of the shown channel, as applied (rotated 180° when flipped)."""
+    weights = lesson.trace.weights[lesson.channel]
+    kh, kw = weights.shape
+    title = f"kernel {kh}×{kw}" + (" flipped" if lesson.flip else "")
+    return GridView(values=weights, title=title,
+                    row_labels=tuple(str(i) for i in range(kh)),
+                    col_labels=tuple(str(j) for j in range(kw)))
+
+
+def output_view(lesson: ConvLesson, marks: frozenset[tuple[int, int]] = frozenset()) -> GridView:
+    """The output filled in up to the current step."""
+    out = lesson.trace.output
+    oh, ow = out.shape
+    index = np.arange(out.size).reshape(out.shape)
+    kinds = np.where(index <= lesson.step, NORMAL, EMPTY)
+    step = lesson.current
+    return GridView(
+        values=out, kinds=kinds, window=frozenset({(step.out_row, step.out_col)}), marks=marks,
+        title=f"output {oh}×{ow}", row_labels=tuple(str(r) for r in range(oh)),
+        col_labels=tuple(str(c % 10) for c in range(ow)), compact=_compact(out),
+        scale_values=out,
+    )
+
+
+def arithmetic(step: ConvStep, out_name: str = "out") -> Text:
+    """The step written out the way the lecture does it: one line per kernel row, one
+    ``(input×weight)`` per cell, padding products dimmed, then bias and the total."""
+    text = Text()
+    channels = step.products.shape[0]
+    head = f"{out_name}[{step.out_row},{step.out_col}] = "
+    for ch in range(channels):
+        if channels > 1:
+            text.append(f"channel {ch}: ", style="bold")
+        for i in range(step.values.shape[1]):
+            text.append(head if (ch == 0 and i == 0) else " " * len(head))
+            text.append("  " if i == 0 else "+ ")
+            for j in range(step.values.shape[2]):
+                if j:
+                    text.append(" + ")
+                pad = bool(step.is_pad[i, j])
+                text.append(f"({fmt(step.values[ch, i, j])}×{fmt(step.weights[ch, i, j])})",
+                            style="dim italic" if pad else "")
+            text.append("\n")
+        if channels > 1:
+            text.append(" " * len(head) + f"= {fmt(step.channel_sums[ch])}\n")
+    sums = " + ".join(fmt(s) for s in step.channel_sums) if channels > 1 else None
+    tail = " " * len(head) + "+ " + (f"[{sums}] + " if sums else "")
+    text.append(tail + f"bias {fmt(step.bias)} = ")
+    text.append(fmt(step.total), style="bold reverse")
+    return text
+
+
+def window_note(lesson: ConvLesson) -> str:
+    """Where the window is, in words, with padding called out."""
+    step = lesson.current
+    rows, cols = step.rows, step.cols
+    note = (f"window: input rows {rows[0]}…{rows[-1]}, cols {cols[0]}…{cols[-1]}"
+            f" (stride {show_pair(lesson.stride)}, dilation {show_pair(lesson.dilation)})")
+    pad_cells = int(step.is_pad.sum())
+    if pad_cells:
+        kind = "zeros" if lesson.padding_mode == "zeros" else f"{lesson.padding_mode} copies"
+        note += f"; {pad_cells} cell(s) of padding ({kind}), shown dim"
+    return note
+
+
+def neuron(step: ConvStep, channel: int) -> Text:
+    """One output cell as a perceptron: the window's values are its inputs, the kernel's weights
+    its weights, plus a bias."""
+    values = step.values[channel].ravel()
+    weights = step.weights[channel].ravel()
+    vw = max(len(fmt(v)) for v in values)
+    ww = max(len(fmt(w)) for w in weights)
+    text = Text()
+    text.append(f"{'input'.rjust(vw + 2)}   weight\n", style="grey50")
+    mid = len(values) // 2
+    for k, (v, w) in enumerate(zip(values, weights, strict=True)):
+        joint = "╮" if k == 0 else ("╯" if k == len(values) - 1 else "┤")
+        if k == mid:
+            joint = "┼"
+        text.append(f"  {fmt(v).rjust(vw)} ─×{fmt(w).rjust(ww)}─{joint}")
+        if k == mid:
+            text.append(f"── Σ = {fmt(step.channel_sums[channel])}")
+            if step.products.shape[0] == 1:
+                text.append(f" + bias {fmt(step.bias)} → ")
+                text.append(fmt(step.total), style="bold reverse")
+        text.append("\n")
+    if step.products.shape[0] > 1:
+        text.append(f"(channel {channel}; the neuron adds every channel's Σ and the bias: "
+                    f"{fmt(step.total)})")
+    return text
+
+
+def pytorch_code(lesson: ConvLesson) -> str:
+    """The nn.Conv2d call and shapes for the current settings."""
+    c, h, w = lesson.x.shape
+    kh, kw = lesson.kernel.shape[1:]
+    kernel = str(kh) if kh == kw else f"({kh}, {kw})"
+    args = [str(c), "1", kernel]
+    if lesson.stride != (1, 1):
+        args.append(f"stride={_arg(lesson.stride)}")
+    padding = lesson.padding
+    if padding != 0:
+        args.append(f"padding={padding!r}" if isinstance(padding, str) else
+                    f"padding={_arg(padding if isinstance(padding, tuple) else (padding,) * 2)}")
+    if lesson.dilation != (1, 1):
+        args.append(f"dilation={_arg(lesson.dilation)}")
+    if lesson.padding_mode != "zeros":
+        args.append(f"padding_mode={lesson.padding_mode!r}")
+    oh, ow = lesson.trace.output.shape
+    lines = [
+        "import torch",
+        "import torch.nn as nn",
+        "",
+        f"conv = nn.Conv2d({', '.join(args)})",
+        "with torch.no_grad():",
+        f"    conv.weight.copy_(kernel{'.flip(-2, -1)' if lesson.flip else ''})"
+        f"  # shape (1, {c}, {kh}, {kw})",
+        f"    conv.bias.fill_({fmt(lesson.bias)})",
+        f"x = torch.tensor(...)  # shape (1, {c}, {h}, {w}) = (N, C, H, W)",
+        f"out = conv(x)          # shape (1, 1, {oh}, {ow})",
+    ]
+    if lesson.flip:
+        lines.insert(3, "# nn.Conv2d cross-correlates; flipping the kernel makes it a true"
+                        " convolution")
+    return "\n".join(lines)
+
+
+def _arg(value: tuple[int, int]) -> str:
+    return str(value[0]) if value[0] == value[1] else f"({value[0]}, {value[1]})"

@@ -1,0 +1,207 @@
+"""A grid of numbers on a heat scale: the input, the kernel and the output of every panel.
+
+It only draws what it is given (values, which cells are padding, which are highlighted) and
+reports clicks, cursor moves and edit requests; the screens decide what those mean.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from convtui.ui.format import HeatScale, cell_width, fmt
+
+#: What a cell is, for drawing.
+NORMAL, PADDING, OUTSIDE, EMPTY = 0, 1, 2, 3
+
+_PAD_STYLE = Style(color="grey62", bgcolor="grey23", italic=True)
+_OUTSIDE_STYLE = Style(color="grey42", bgcolor="grey11")
+_EMPTY_STYLE = Style(color="grey42")
+_WINDOW = Style(bold=True, underline=True, color="white", bgcolor="#2f6fdf")
+_MARK = Style(bold=True, underline=True, color="black", bgcolor="yellow")
+
+
+@dataclass(frozen=True)
+class GridView:
+    """Everything a grid shows. ``kinds`` defaults to all NORMAL; ``window`` cells get the
+    strong highlight (the kernel's current position), ``marks`` the second one."""
+
+    values: np.ndarray
+    title: str = ""
+    kinds: np.ndarray | None = None
+    window: frozenset[tuple[int, int]] = frozenset()
+    marks: frozenset[tuple[int, int]] = frozenset()
+    row_labels: tuple[str, ...] | None = None
+    col_labels: tuple[str, ...] | None = None
+    compact: bool = False
+    scale_values: np.ndarray | None = field(default=None, compare=False)
+
+
+class HeatGrid(Widget, can_focus=True):
+    """Draws a GridView; arrow keys move a cursor, Enter asks to edit, clicks select."""
+
+    DEFAULT_CSS = """
+    HeatGrid { width: auto; height: auto; padding: 0 1 0 0; }
+    HeatGrid:focus { background: $boost; }
+    """
+
+    BINDINGS: ClassVar = [
+        Binding("up", "move(-1, 0)", "Up", show=False),
+        Binding("down", "move(1, 0)", "Down", show=False),
+        Binding("left", "move(0, -1)", "Left", show=False),
+        Binding("right", "move(0, 1)", "Right", show=False),
+        Binding("enter", "activate", "Edit cell", show=False),
+    ]
+
+    cursor: reactive[tuple[int, int] | None] = reactive(None)
+
+    class CellClicked(Message):
+        def __init__(self, grid: HeatGrid, row: int, col: int) -> None:
+            super().__init__()
+            self.grid, self.row, self.col = grid, row, col
+
+        @property
+        def control(self) -> HeatGrid:
+            return self.grid
+
+    class CursorMoved(CellClicked):
+        """The keyboard cursor moved onto a cell."""
+
+    class EditRequested(CellClicked):
+        """Enter was pressed on a cell."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._view = GridView(np.zeros((0, 0)))
+
+    @property
+    def view(self) -> GridView:
+        return self._view
+
+    def show(self, view: GridView) -> None:
+        self._view = view
+        if self.cursor is not None:
+            rows, cols = view.values.shape
+            r, c = self.cursor
+            self.cursor = (min(r, rows - 1), min(c, cols - 1)) if rows and cols else None
+        self.refresh(layout=True)
+
+    # geometry --------------------------------------------------------------------------
+    @property
+    def _cell_w(self) -> int:
+        return 2 if self._view.compact else cell_width(self._view.values)
+
+    @property
+    def _label_w(self) -> int:
+        labels = self._view.row_labels
+        return max((len(s) for s in labels), default=0) + 1 if labels else 0
+
+    @property
+    def _header_h(self) -> int:
+        return (1 if self._view.title else 0) + (1 if self._view.col_labels else 0)
+
+    def get_content_width(self, container, viewport) -> int:
+        rows_title = len(self._view.title)
+        return max(self._label_w + self._cell_w * self._view.values.shape[1], rows_title)
+
+    def get_content_height(self, container, viewport, width) -> int:
+        return self._header_h + self._view.values.shape[0]
+
+    def cell_at(self, x: int, y: int) -> tuple[int, int] | None:
+        """The (row, col) under a content offset, or None off the cells."""
+        r, c = y - self._header_h, (x - self._label_w) // self._cell_w
+        rows, cols = self._view.values.shape
+        if x < self._label_w or not (0 <= r < rows and 0 <= c < cols):
+            return None
+        return r, c
+
+    def cell_offset(self, row: int, col: int) -> tuple[int, int]:
+        """Where a cell's number is drawn (x, y), the inverse of ``cell_at``."""
+        return self._label_w + (col + 1) * self._cell_w - 1, self._header_h + row
+
+    # drawing ---------------------------------------------------------------------------
+    def render(self) -> Text:
+        v = self._view
+        rows, cols = v.values.shape
+        cw, lw = self._cell_w, self._label_w
+        kinds = v.kinds if v.kinds is not None else np.zeros((rows, cols), dtype=int)
+        scale = HeatScale(v.scale_values if v.scale_values is not None else
+                          v.values[kinds == NORMAL])
+        text = Text(no_wrap=True, overflow="crop")
+        if v.title:
+            text.append(v.title, style="bold")
+            text.append("\n")
+        if v.col_labels:
+            text.append(" " * lw)
+            for label in v.col_labels:
+                text.append(label.rjust(cw), style="grey50")
+            text.append("\n")
+        for r in range(rows):
+            if v.row_labels:
+                text.append(v.row_labels[r].rjust(lw - 1) + " ", style="grey50")
+            for c in range(cols):
+                text.append(*self._cell(v, kinds[r, c], r, c, cw, scale))
+            if r < rows - 1:
+                text.append("\n")
+        return text
+
+    def _cell(self, v: GridView, kind: int, r: int, c: int, cw: int,
+              scale: HeatScale) -> tuple[str, Style]:
+        value = float(v.values[r, c])
+        if kind == EMPTY:
+            body, style = "·", _EMPTY_STYLE
+        elif kind == OUTSIDE:
+            body, style = "×", _OUTSIDE_STYLE
+        else:
+            body = fmt(value)
+            style = _PAD_STYLE if kind == PADDING else scale.style(value)
+        if v.compact:
+            body = "[]" if (r, c) in v.window else "  "
+        label = body.rjust(cw)
+        if (r, c) in v.marks:
+            style = style + _MARK
+        if (r, c) in v.window:
+            style = style + _WINDOW
+        if self.has_focus and self.cursor == (r, c):
+            style = style + Style(underline=True, bold=True, blink=False)
+            label = ">" + label[1:] if label.startswith(" ") else label
+        return label, style
+
+    # input -----------------------------------------------------------------------------
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        cell = self.cell_at(offset.x, offset.y)
+        if cell is not None:
+            self.cursor = cell
+            self.post_message(self.CellClicked(self, *cell))
+
+    def on_focus(self) -> None:
+        if self.cursor is None and self._view.values.size:
+            self.cursor = (0, 0)
+            self.post_message(self.CursorMoved(self, 0, 0))
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def action_move(self, dr: int, dc: int) -> None:
+        rows, cols = self._view.values.shape
+        if not rows or not cols:
+            return
+        r, c = self.cursor or (0, 0)
+        self.cursor = (min(max(r + dr, 0), rows - 1), min(max(c + dc, 0), cols - 1))
+        self.post_message(self.CursorMoved(self, *self.cursor))
+
+    def action_activate(self) -> None:
+        if self.cursor is not None:
+            self.post_message(self.EditRequested(self, *self.cursor))
