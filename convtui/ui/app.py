@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
@@ -11,14 +12,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from convtui.ui.panels import PANELS, Panel, panel
-from convtui.ui.screens.base import HelpScreen, PanelScreen
+from convtui.ui.screens.base import PanelScreen
 
 
 class ConvtuiApp(App[None]):
     """Opens on one panel; the number keys, the tab bar and the command palette switch."""
 
     TITLE = "convtui"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     BINDINGS: ClassVar = [
         *(Binding(p.key, f"open_panel('{p.name}')", p.title, show=False) for p in PANELS),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
@@ -40,6 +41,8 @@ class ConvtuiApp(App[None]):
         self.switch_mode(name)
 
     def action_help(self) -> None:
+        from convtui.ui.screens.help import HelpScreen
+
         screen = self.screen
         text = screen.HELP if isinstance(screen, PanelScreen) else ""
         if not isinstance(screen, HelpScreen):

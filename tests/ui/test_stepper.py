@@ -8,8 +8,8 @@ from textual.widgets import Input
 
 from convtui.core import conv2d
 from convtui.ui.app import ConvtuiApp
-from convtui.ui.screens.base import HelpScreen
 from convtui.ui.screens.edit_cell import EditCellScreen
+from convtui.ui.screens.help import HelpScreen
 from convtui.ui.widgets.grid import HeatGrid
 from tests.ui.conftest import SIZE, click_cell, grid_rows, text_of
 
@@ -21,6 +21,7 @@ async def set_field(pilot, field_id: str, value: str) -> None:
     screen = pilot.app.screen
     if not screen.query_one("#settings").display:
         await pilot.press("s")
+        await pilot.pause()
     field = screen.query_one(f"#{field_id}", Input)
     field.focus()
     field.value = ""

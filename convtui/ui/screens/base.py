@@ -1,13 +1,13 @@
-"""What every panel shares: the tab bar on top, the key footer below, and its help text."""
+"""What every panel shares: the tab bar on top, the key footer below, and its help text
+(shown by screens/help.py, imported only when asked for: the Markdown widget is slow to load)."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Markdown, Tab, Tabs
+from textual.screen import Screen
+from textual.widgets import Footer, Tab, Tabs
 
 from convtui.ui.panels import PANELS
 
@@ -45,36 +45,3 @@ class PanelScreen(Screen):
         name = event.tab.id.removeprefix("tab-") if event.tab and event.tab.id else ""
         if name and name != self.PANEL:
             self.app.switch_mode(name)
-
-
-class HelpScreen(ModalScreen[None]):
-    """The help for the panel in front of the user, plus the keys every panel shares."""
-
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 90%; max-width: 100; height: 90%; border: thick $accent; background: $surface;
-        padding: 0 1;
-    }
-    """
-    BINDINGS: ClassVar = [("escape,q,question_mark,f1", "dismiss", "Close help")]
-
-    COMMON = """
-## Everywhere
-| key | does |
-|---|---|
-| 1 … {last} | open a panel (or click its tab) |
-| ? / F1 | this help |
-| Ctrl+P | command palette: every panel and action by name |
-| Tab / Shift+Tab | move between widgets |
-| Ctrl+Q | quit |
-"""
-
-    def __init__(self, panel_help: str) -> None:
-        super().__init__()
-        self.panel_help = panel_help
-
-    def compose(self) -> ComposeResult:
-        common = self.COMMON.format(last=PANELS[-1].key)
-        with VerticalScroll():
-            yield Markdown(self.panel_help + "\n" + common)

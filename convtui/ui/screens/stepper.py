@@ -8,7 +8,7 @@ import numpy as np
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, ScrollableContainer, VerticalScroll
+from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static, TabbedContent, TabPane
 
@@ -24,7 +24,14 @@ from convtui.ui.conv_views import (
     pytorch_code,
     window_note,
 )
-from convtui.ui.fields import FieldError, parse_float, parse_int, parse_padding, parse_pair
+from convtui.ui.fields import (
+    FieldError,
+    parse_float,
+    parse_int,
+    parse_padding,
+    parse_pair,
+    show_pair,
+)
 from convtui.ui.format import fmt
 from convtui.ui.screens.base import PanelScreen
 from convtui.ui.screens.edit_cell import EditCellScreen
@@ -34,6 +41,48 @@ INPUT_PRESETS = ("lecture 5×5", "random integers", "edited")
 KERNEL_PRESETS = (*KERNELS, "random", "edited")
 #: Seconds between steps while playing, slowest to fastest.
 SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1)
+
+
+class StepperSettings(Vertical):
+    """The settings fields, showing the lesson they were opened on. Mounted on first open
+    rather than at start-up: these widgets are the slowest part of the screen to build."""
+
+    DEFAULT_CSS = "StepperSettings { height: auto; }"
+
+    def __init__(self, lesson: ConvLesson) -> None:
+        super().__init__()
+        self.lesson = lesson
+
+    def compose(self) -> ComposeResult:
+        lesson = self.lesson
+        c, h, w = lesson.x.shape
+        kh, kw = lesson.kernel.shape[1:]
+        padding = lesson.padding
+        yield Label("Input")
+        yield Select([(p, p) for p in INPUT_PRESETS], value=lesson.input_name,
+                     allow_blank=False, id="input-preset")
+        yield Label("Input size H×W, channels")
+        with Horizontal(classes="pair"):
+            yield Input(f"{h}x{w}", id="in-size")
+            yield Input(str(c), id="channels")
+        yield Label("Kernel")
+        yield Select([(p, p) for p in KERNEL_PRESETS], value=lesson.kernel_name,
+                     allow_blank=False, id="kernel-preset")
+        yield Label("Kernel size, bias")
+        with Horizontal(classes="pair"):
+            yield Input(f"{kh}x{kw}", id="kernel-size")
+            yield Input(fmt(lesson.bias), id="bias")
+        yield Label("Stride, dilation")
+        with Horizontal(classes="pair"):
+            yield Input(show_pair(lesson.stride), id="stride")
+            yield Input(show_pair(lesson.dilation), id="dilation")
+        yield Label("Padding (n, h,w, same, valid)")
+        yield Input(padding if isinstance(padding, str) else show_pair(
+            padding if isinstance(padding, tuple) else (padding, padding)), id="padding")
+        yield Label("Padding mode")
+        yield Select([(m, m) for m in PADDING_MODES], value=lesson.padding_mode,
+                     allow_blank=False, id="padding-mode")
+        yield Static("", id="settings-error")
 
 
 class StepperScreen(PanelScreen):
@@ -98,8 +147,7 @@ dilation d, F = d×(k-1)+1).
 
     # layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="settings"):
-            yield from self._settings_fields()
+        yield VerticalScroll(id="settings")  # filled on first open: a faster start
         with ScrollableContainer(id="grids"), Horizontal(id="grid-row"):
             yield HeatGrid(id="input-grid")
             yield Static("⋆", classes="op")
@@ -117,36 +165,9 @@ dilation d, F = d×(k-1)+1).
                 yield Static("press c to run it in PyTorch and compare", id="check-result")
         yield Static(id="status")
 
-    def _settings_fields(self) -> ComposeResult:
-        yield Label("Input")
-        yield Select([(p, p) for p in INPUT_PRESETS], value=INPUT_PRESETS[0],
-                     allow_blank=False, id="input-preset")
-        yield Label("Input size H×W, channels")
-        with Horizontal(classes="pair"):
-            yield Input("5x5", id="in-size")
-            yield Input("1", id="channels")
-        yield Label("Kernel")
-        yield Select([(p, p) for p in KERNEL_PRESETS], value="lecture", allow_blank=False,
-                     id="kernel-preset")
-        yield Label("Kernel size, bias")
-        with Horizontal(classes="pair"):
-            yield Input("3x3", id="kernel-size")
-            yield Input("0", id="bias")
-        yield Label("Stride, dilation")
-        with Horizontal(classes="pair"):
-            yield Input("1", id="stride")
-            yield Input("1", id="dilation")
-        yield Label("Padding (n, h,w, same, valid)")
-        yield Input("0", id="padding")
-        yield Label("Padding mode")
-        yield Select([(m, m) for m in PADDING_MODES], value="zeros", allow_blank=False,
-                     id="padding-mode")
-        yield Static("", id="settings-error")
-
     def on_mount(self) -> None:
         self.query_one("#settings").display = False
         self.redraw()
-        self.call_after_refresh(self._set_ready)
 
     def _set_ready(self) -> None:
         self._ready = True
@@ -234,8 +255,11 @@ dilation d, F = d×(k-1)+1).
     def action_show_tab(self, tab: str) -> None:
         self.query_one("#views", TabbedContent).active = tab
 
-    def action_toggle_settings(self) -> None:
+    async def action_toggle_settings(self) -> None:
         settings = self.query_one("#settings")
+        if not settings.children:
+            await settings.mount(StepperSettings(self.lesson))
+            self.call_after_refresh(self._set_ready)
         settings.display = not settings.display
         if settings.display:
             self.query_one("#input-preset", Select).focus()
@@ -297,9 +321,10 @@ dilation d, F = d×(k-1)+1).
             EditCellScreen(f"weight[{i},{j}]", fmt(self.lesson.kernel[ch, i, j])), apply)
 
     def _show_preset(self, selector: str, value: str) -> None:
-        select = self.query_one(selector, Select)
-        with self.prevent(Select.Changed):
-            select.value = value
+        """Keep an open settings panel in step with a change made by key or by editing."""
+        for select in self.query(selector).results(Select):
+            with self.prevent(Select.Changed):
+                select.value = value
 
     # settings --------------------------------------------------------------------------
     def _field(self, name: str) -> str:
@@ -388,16 +413,19 @@ dilation d, F = d×(k-1)+1).
 
     def action_randomize(self) -> None:
         self.seed += 1
-        self.query_one("#input-preset", Select).value = "random integers"
-        if self._select("input-preset") == "random integers":
-            self.apply_settings(changed="input-preset")
+        preset = "random integers"
+        self.set_lesson(self.lesson.with_(x=self._input_for(preset, self.lesson.x.shape,
+                                                            "input-preset"), input_name=preset))
+        self._show_preset("#input-preset", preset)
 
     def action_next_kernel(self) -> None:
         presets = [p for p in KERNEL_PRESETS if p != "edited"]
-        current = self._select("kernel-preset")
+        current = self.lesson.kernel_name
         nxt = presets[(presets.index(current) + 1) % len(presets)] if current in presets \
             else presets[0]
-        self.query_one("#kernel-preset", Select).value = nxt
+        kernel = self._kernel_for(nxt, self.lesson.kernel.shape, "kernel-preset")
+        self.set_lesson(self.lesson.with_(kernel=kernel, kernel_name=nxt))
+        self._show_preset("#kernel-preset", nxt)
 
     # PyTorch ---------------------------------------------------------------------------
     def action_check(self) -> None:

@@ -33,7 +33,9 @@ _MARK = Style(bold=True, underline=True, color="black", bgcolor="yellow")
 @dataclass(frozen=True)
 class GridView:
     """Everything a grid shows. ``kinds`` defaults to all NORMAL; ``window`` cells get the
-    strong highlight (the kernel's current position), ``marks`` the second one."""
+    strong highlight (the kernel's current position), ``marks`` the second one. ``accents``
+    get the second highlight drawn on top of the window, for the one cell inside it that
+    decides the result (max pooling's winner)."""
 
     values: np.ndarray
     title: str = ""
@@ -44,6 +46,7 @@ class GridView:
     col_labels: tuple[str, ...] | None = None
     compact: bool = False
     scale_values: np.ndarray | None = field(default=None, compare=False)
+    accents: frozenset[tuple[int, int]] = frozenset()
 
 
 class HeatGrid(Widget, can_focus=True):
@@ -171,6 +174,8 @@ class HeatGrid(Widget, can_focus=True):
             style = style + _MARK
         if (r, c) in v.window:
             style = style + _WINDOW
+        if (r, c) in v.accents:
+            style = style + _MARK
         if self.has_focus and self.cursor == (r, c):
             style = style + Style(underline=True, bold=True, blink=False)
             label = ">" + label[1:] if label.startswith(" ") else label

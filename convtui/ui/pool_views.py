@@ -1,0 +1,210 @@
+"""Turn a PoolLesson into what the Pooling panel draws: the input with its padding and any
+overhang, the output filling in, the step written out, notes and the equivalent PyTorch code.
+Pure functions of the lesson; every number comes from the engine's trace."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.text import Text
+
+from convtui.core.geometry import explain_output_size
+from convtui.core.pool import CELL_INPUT, CELL_OUTSIDE, CELL_PAD, PoolStep
+from convtui.ui.conv_views import COMPACT_WIDTH
+from convtui.ui.fields import show_pair
+from convtui.ui.format import cell_width, fmt
+from convtui.ui.pool_lesson import PoolLesson
+from convtui.ui.widgets.grid import EMPTY, NORMAL, OUTSIDE, PADDING, GridView
+
+_KIND_OF_CELL = np.array([NORMAL, PADDING, OUTSIDE])  # indexed by CELL_INPUT / PAD / OUTSIDE
+_DIM = "dim italic"
+
+
+def _compact(values: np.ndarray) -> bool:
+    return values.shape[1] * cell_width(values) > COMPACT_WIDTH
+
+
+def _labels(count: int, start: int, size: int, pad: int) -> tuple[str, ...]:
+    """Input indices (last digit), 'p' on padding, '×' past the padded input."""
+    out = []
+    for pos in range(start, start + count):
+        out.append(str(pos % 10) if 0 <= pos < size else ("p" if -pad <= pos < size + pad
+                                                          else "×"))
+    return tuple(out)
+
+
+def input_view(lesson: PoolLesson) -> GridView:
+    """The input on its canvas: padding (-inf for max, 0 for avg) and, with ceil_mode, the
+    cells past it (×) that the last window hangs over; the window highlighted and max
+    pooling's winner marked."""
+    canvas, step, g = lesson.canvas, lesson.current, lesson.trace.geometry
+    kinds = _KIND_OF_CELL[canvas.cells]
+    # cells past the padded input are drawn as ×; 0 keeps their width from widening the grid
+    values = np.where(canvas.cells == CELL_OUTSIDE, 0.0, canvas.values)
+    window = frozenset(canvas.to_canvas(r, c) for r in step.rows for c in step.cols)
+    accents = frozenset()
+    if step.winner is not None:
+        accents = frozenset({canvas.to_canvas(step.rows[step.winner[0]],
+                                              step.cols[step.winner[1]])})
+    h, w = g.in_size
+    title = f"input {h}×{w}"
+    if any(g.padding):
+        title += f" · pad {show_pair(g.padding)} ({'-inf' if g.kind == 'max' else 'zeros'})"
+    return GridView(
+        values=values, kinds=kinds, window=window, accents=accents, title=title,
+        row_labels=_labels(values.shape[0], -canvas.top, h, g.padding[0]),
+        col_labels=_labels(values.shape[1], -canvas.left, w, g.padding[1]),
+        compact=_compact(values), scale_values=lesson.x,
+    )
+
+
+def output_view(lesson: PoolLesson) -> GridView:
+    """The pooled output, filled in up to the current step."""
+    out = lesson.trace.output
+    oh, ow = out.shape
+    index = np.arange(out.size).reshape(out.shape)
+    step = lesson.current
+    return GridView(
+        values=out, kinds=np.where(index <= lesson.step, NORMAL, EMPTY),
+        window=frozenset({(step.out_row, step.out_col)}),
+        title=f"{lesson.kind} pool {oh}×{ow}", row_labels=tuple(str(r) for r in range(oh)),
+        col_labels=tuple(str(c % 10) for c in range(ow)), compact=_compact(out),
+        scale_values=out,
+    )
+
+
+def _written_rows(step: PoolStep) -> list[list[tuple[str, str]]]:
+    """The window's cells as (text, style) per row, cells past the padded input left out."""
+    width = max(len(fmt(v)) for v, k in zip(step.values.ravel(), step.cells.ravel(),
+                                             strict=True) if k != CELL_OUTSIDE)
+    rows = []
+    for i in range(step.cells.shape[0]):
+        row = [(fmt(step.values[i, j]).rjust(width), _DIM if step.cells[i, j] == CELL_PAD
+                else "") for j in range(step.cells.shape[1]) if step.cells[i, j] != CELL_OUTSIDE]
+        if row:
+            rows.append(row)
+    return rows
+
+
+def arithmetic(lesson: PoolLesson) -> Text:
+    """The step written out: ``max(...)`` with the winner and its flat index, or the sum over
+    the divisor with what the divisor counts."""
+    step = lesson.current
+    head = f"out[{step.out_row},{step.out_col}] = " + ("max(" if lesson.kind == "max" else "(")
+    sep = ", " if lesson.kind == "max" else " + "
+    text = Text()
+    rows = _written_rows(step)
+    for i, row in enumerate(rows):
+        if i == 0:
+            text.append(head)
+        else:
+            text.append(" " * (len(head) - (0 if lesson.kind == "max" else 2)))
+            if lesson.kind == "avg":
+                text.append("+ ")
+        for j, (cell, style) in enumerate(row):
+            if j:
+                text.append(sep)
+            text.append(cell, style=style)
+        if i < len(rows) - 1:
+            text.append("," if lesson.kind == "max" else "")
+            text.append("\n")
+    if lesson.kind == "max":
+        text.append(") = ")
+    else:
+        text.append(f") / {step.divisor} = ")
+    text.append(fmt(step.value), style="bold reverse")
+    text.append("\n")
+    text.append(_max_note(lesson, step) if lesson.kind == "max" else _divisor_note(step))
+    if (step.cells == CELL_OUTSIDE).any():
+        text.append("\n× cells lie past the padded input: not part of this window, never "
+                    "compared or counted.", style="grey50")
+    return text
+
+
+def _max_note(lesson: PoolLesson, step: PoolStep) -> str:
+    if step.winner is None or step.index is None:
+        return ("every cell of this window is padding, so the result is -inf and there is "
+                "no winner")
+    r, c = step.rows[step.winner[0]], step.cols[step.winner[1]]
+    w = lesson.trace.geometry.in_size[1]
+    note = (f"winner: input[{r},{c}] (marked), flat index {step.index} = {r}×{w} + {c}: "
+            "what return_indices=True gives")
+    inside = step.values[step.cells == CELL_INPUT]
+    if int((inside == step.value).sum()) > 1:
+        note += "; on a tie PyTorch keeps the first maximum in reading order"
+    if (step.cells == CELL_PAD).any():
+        note += "; padding is -inf, so it never wins"
+    return note
+
+
+def _divisor_note(step: PoolStep) -> str:
+    inside = int((step.cells == CELL_INPUT).sum())
+    pads = int((step.cells == CELL_PAD).sum())
+    if not pads:
+        return f"divisor {step.divisor}: the window's {inside} input cells"
+    if step.divisor == inside:
+        return (f"divisor {step.divisor}: only the {inside} input cells; the {pads} padding "
+                "zeros are not counted (count_include_pad=False)")
+    return (f"divisor {step.divisor}: {inside} input cells + {pads} padding zeros "
+            "(count_include_pad=True counts padding)")
+
+
+def window_note(lesson: PoolLesson) -> str:
+    """Where the window is, and, with ceil_mode, why a window hangs past the input."""
+    step, g = lesson.current, lesson.trace.geometry
+    stride = show_pair(g.stride) + (" (= kernel size, the default)" if lesson.stride is None
+                                    else "")
+    note = (f"window: input rows {step.rows[0]}…{step.rows[-1]}, cols {step.cols[0]}…"
+            f"{step.cols[-1]} (kernel {show_pair(g.kernel)}, stride {stride}"
+            + (f", dilation {show_pair(g.dilation)}" if g.dilation != (1, 1) else "") + ")")
+    if lesson.canvas.overhang:
+        note += "\n" + ceil_note(lesson)
+    return note
+
+
+def ceil_note(lesson: PoolLesson) -> str:
+    """Why ceil_mode adds a partial window, with the size arithmetic of each axis it grows."""
+    g, cells = lesson.trace.geometry, lesson.canvas.cells
+    grown = []
+    for axis, name, edge in ((0, "height", cells[-1, :]), (1, "width", cells[:, -1])):
+        if (edge == CELL_OUTSIDE).any():
+            lines = explain_output_size(g.in_size[axis], g.kernel[axis], g.stride[axis],
+                                        g.padding[axis], g.dilation[axis], ceil_mode=True).lines
+            grown.append(f"{name} {', '.join(lines)}")
+    return ("ceil_mode=True rounds the output size up (" + "; ".join(grown) + "), so the "
+            "last window hangs past the input: its × cells are not part of it. PyTorch keeps "
+            "such a window only if it starts inside the input or its left padding; one that "
+            "would start in the right padding is dropped.")
+
+
+def pytorch_code(lesson: PoolLesson) -> str:
+    """The nn.MaxPool2d / nn.AvgPool2d call and shapes for the current settings."""
+    g = lesson.trace.geometry
+    args = [_arg(g.kernel)]
+    if lesson.stride is not None:
+        args.append(f"stride={_arg(lesson.stride)}")
+    if lesson.padding != (0, 0):
+        args.append(f"padding={_arg(lesson.padding)}")
+    if lesson.kind == "max" and lesson.dilation != (1, 1):
+        args.append(f"dilation={_arg(lesson.dilation)}")
+    if lesson.ceil_mode:
+        args.append("ceil_mode=True")
+    if lesson.kind == "avg" and not lesson.count_include_pad:
+        args.append("count_include_pad=False")
+    h, w = g.in_size
+    oh, ow = g.out_size
+    x_line = f"x = torch.tensor(...)  # shape (1, 1, {h}, {w}) = (N, C, H, W)"
+    if lesson.kind == "max":
+        args.append("return_indices=True")
+        lines = [f"pool = nn.MaxPool2d({', '.join(args)})", x_line,
+                 f"out, indices = pool(x)  # out: shape (1, 1, {oh}, {ow})",
+                 f"# indices: where each maximum sits, as a flat index into the {h}×{w} plane"]
+    else:
+        lines = [f"pool = nn.AvgPool2d({', '.join(args)})", x_line,
+                 f"out = pool(x)          # shape (1, 1, {oh}, {ow})"]
+    if lesson.stride is None:
+        lines[0] += "  # stride defaults to kernel_size"
+    return "\n".join(["import torch", "import torch.nn as nn", "", *lines])
+
+
+def _arg(value: tuple[int, int]) -> str:
+    return str(value[0]) if value[0] == value[1] else f"({value[0]}, {value[1]})"

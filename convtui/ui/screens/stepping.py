@@ -1,0 +1,89 @@
+"""A panel that walks through an output one cell at a time: step, jump, play and speed.
+
+Subclasses say how many steps there are, which one is shown, how to show another, and what
+the status line says; the keys and the player live here once.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding
+from textual.timer import Timer
+
+from convtui.ui.screens.base import PanelScreen
+
+#: Seconds between steps while playing, slowest to fastest.
+SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1)
+
+
+class SteppingPanel(PanelScreen):
+    BINDINGS: ClassVar = [
+        Binding("right,l", "step(1)", "Step", key_display="→"),
+        Binding("left,h", "step(-1)", "Back", key_display="←"),
+        Binding("home,g", "jump(0)", "First", show=False),
+        Binding("end,G", "jump(-1)", "Last", show=False),
+        Binding("space", "play", "Play", key_display="␣"),
+        Binding("plus,equals_sign", "speed(1)", "Faster", show=False),
+        Binding("minus", "speed(-1)", "Slower", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.speed = 2
+        self.player: Timer | None = None
+
+    # what a subclass provides ------------------------------------------------------------
+    @property
+    def step_index(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def step_count(self) -> int:
+        raise NotImplementedError
+
+    def go_to(self, index: int) -> None:
+        """Show step ``index`` (already clamped to the valid range)."""
+        raise NotImplementedError
+
+    def update_status(self, message: str = "") -> None:
+        raise NotImplementedError
+
+    # shared ------------------------------------------------------------------------------
+    def playing_note(self) -> str:
+        """For the status line while the player runs, else ''."""
+        return f"▶ playing, {1 / SPEEDS[self.speed]:g} steps/s" if self.player else ""
+
+    def action_step(self, delta: int) -> None:
+        self.go_to(min(max(self.step_index + delta, 0), self.step_count - 1))
+
+    def action_jump(self, index: int) -> None:
+        self.go_to(self.step_count - 1 if index < 0 else index)
+
+    def action_play(self) -> None:
+        if self.player is not None:
+            self.stop_player()
+        else:
+            if self.step_index == self.step_count - 1:
+                self.go_to(0)
+            self.player = self.set_interval(SPEEDS[self.speed], self._tick)
+        self.update_status()
+
+    def stop_player(self) -> None:
+        if self.player is not None:
+            self.player.stop()
+            self.player = None
+
+    def _tick(self) -> None:
+        if self.step_index >= self.step_count - 1:
+            self.stop_player()
+            self.update_status("done")
+            return
+        self.action_step(1)
+
+    def action_speed(self, delta: int) -> None:
+        self.speed = min(max(self.speed + delta, 0), len(SPEEDS) - 1)
+        if self.player is not None:
+            self.stop_player()
+            self.player = self.set_interval(SPEEDS[self.speed], self._tick)
+        self.update_status(f"speed {1 / SPEEDS[self.speed]:g} steps/s")
