@@ -127,7 +127,9 @@ def neuron(step: ConvStep, channel: int) -> Text:
     vw = max(len(fmt(v)) for v in values)
     ww = max(len(fmt(w)) for w in weights)
     text = Text()
-    text.append(f"{'input'.rjust(vw + 2)}   weight\n", style="grey50")
+    text.append(f"one output cell = one neuron: {len(values)} inputs (the window), "
+                f"{len(weights)} weights (the kernel), one bias\n", style="grey50")
+    text.append(f"{'x'.rjust(vw + 2)}   w\n", style="grey50")
     mid = len(values) // 2
     for k, (v, w) in enumerate(zip(values, weights, strict=True)):
         joint = "╮" if k == 0 else ("╯" if k == len(values) - 1 else "┤")

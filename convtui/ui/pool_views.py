@@ -9,7 +9,7 @@ from rich.text import Text
 
 from convtui.core.geometry import explain_output_size
 from convtui.core.pool import CELL_INPUT, CELL_OUTSIDE, CELL_PAD, PoolStep
-from convtui.ui.conv_views import COMPACT_WIDTH
+from convtui.ui.conv_views import COMPACT_WIDTH, _arg
 from convtui.ui.fields import show_pair
 from convtui.ui.format import cell_width, fmt
 from convtui.ui.pool_lesson import PoolLesson
@@ -204,7 +204,3 @@ def pytorch_code(lesson: PoolLesson) -> str:
     if lesson.stride is None:
         lines[0] += "  # stride defaults to kernel_size"
     return "\n".join(["import torch", "import torch.nn as nn", "", *lines])
-
-
-def _arg(value: tuple[int, int]) -> str:
-    return str(value[0]) if value[0] == value[1] else f"({value[0]}, {value[1]})"
