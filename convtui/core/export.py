@@ -1,0 +1,247 @@
+"""Exports of a layer stack: runnable PyTorch code, and a quiz chain in the puzzle-pack schema.
+
+Both start from a successful trace, so the channel and feature counts they write are the ones
+the trace worked out, and the shapes they state are the ones PyTorch will print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from convtui.core.layers import (
+    AdaptiveAvgPool2d,
+    AvgPool2d,
+    BatchNorm2d,
+    Conv2d,
+    ConvTranspose2d,
+    Dropout,
+    Flatten,
+    IntPair,
+    Layer,
+    Linear,
+    MaxPool2d,
+    ReLU,
+    compact_pair,
+    show_shape,
+)
+from convtui.core.network import NetworkTrace, Residual, TraceRow, leaf_rows, trace
+
+#: Layer types a puzzle chain may hold: the ones that keep an image-shaped tensor.
+CHAIN_TYPES = ("conv2d", "conv_transpose2d", "maxpool2d", "avgpool2d", "adaptiveavgpool2d",
+               "relu", "batchnorm2d", "dropout")
+
+
+def _traced(input_shape: Sequence[int], layers: Sequence[Layer]) -> NetworkTrace:
+    result = trace(input_shape, layers)
+    if result.error is not None:
+        raise ValueError(f"cannot export a network that fails to trace: {result.error.text}")
+    return result
+
+
+# ---- PyTorch code ---------------------------------------------------------------------------
+
+def _arg(value: IntPair | int | str | bool | float) -> str:
+    if isinstance(value, tuple):
+        return repr(compact_pair(value))
+    return repr(value)
+
+
+def _module_code(row: TraceRow, indent: str) -> str:
+    """``nn.Conv2d(1, 32, kernel_size=3, padding=1)``: the constructor call for one row,
+    defaults left out."""
+    layer, width = row.layer, row.in_width
+    args: list[str] = []
+
+    def keyword(name: str, value: object, default: object) -> None:
+        if value != default:
+            args.append(f"{name}={_arg(value)}")  # type: ignore[arg-type]
+
+    if isinstance(layer, (Conv2d, ConvTranspose2d)):
+        name = "Conv2d" if isinstance(layer, Conv2d) else "ConvTranspose2d"
+        args += [str(width), str(layer.out_channels or 1), f"kernel_size={_arg(layer.kernel)}"]
+        keyword("stride", layer.stride, (1, 1))
+        keyword("padding", layer.padding, (0, 0))
+        if isinstance(layer, ConvTranspose2d):
+            keyword("output_padding", layer.output_padding, (0, 0))
+        keyword("dilation", layer.dilation, (1, 1))
+        keyword("groups", layer.groups, 1)
+        keyword("bias", layer.bias, True)
+        if isinstance(layer, Conv2d):
+            keyword("padding_mode", layer.padding_mode, "zeros")
+    elif isinstance(layer, (MaxPool2d, AvgPool2d)):
+        name = "MaxPool2d" if isinstance(layer, MaxPool2d) else "AvgPool2d"
+        args.append(f"kernel_size={_arg(layer.kernel)}")
+        if layer.stride is not None:
+            keyword("stride", layer.stride, layer.kernel)
+        keyword("padding", layer.padding, (0, 0))
+        if isinstance(layer, MaxPool2d):
+            keyword("dilation", layer.dilation, (1, 1))
+        keyword("ceil_mode", layer.ceil_mode, False)
+        if isinstance(layer, AvgPool2d):
+            keyword("count_include_pad", layer.count_include_pad, True)
+    elif isinstance(layer, AdaptiveAvgPool2d):
+        name, args = "AdaptiveAvgPool2d", [_arg(layer.output_size)]
+    elif isinstance(layer, BatchNorm2d):
+        name, args = "BatchNorm2d", [str(width)]
+    elif isinstance(layer, Linear):
+        name, args = "Linear", [str(width), str(layer.out_features)]
+        keyword("bias", layer.bias, True)
+    elif isinstance(layer, Dropout):
+        name = "Dropout"
+        keyword("p", layer.p, 0.5)
+    elif isinstance(layer, (ReLU, Flatten)):
+        name = type(layer).__name__
+    elif isinstance(layer, Residual):
+        inner = indent + "    "
+        main = _sequential_code(row.paths["main"], inner)
+        short = (_sequential_code(row.paths["shortcut"], inner) if row.paths["shortcut"]
+                 else "nn.Identity()")
+        return f"Residual(\n{inner}{main},\n{inner}{short},\n{indent})"
+    else:
+        raise TypeError(f"no PyTorch code for {type(layer).__name__}")
+    return f"nn.{name}({', '.join(args)})"
+
+
+def _sequential_code(rows: Sequence[TraceRow], indent: str) -> str:
+    inner = indent + "    "
+    body = "".join(f"{inner}{_module_code(row, inner)},\n" for row in rows)
+    return f"nn.Sequential(\n{body}{indent})"
+
+
+_RESIDUAL_CLASS = '''
+class Residual(nn.Module):
+    """main(x) + shortcut(x): a residual block (nn.Identity() as the shortcut adds x itself)."""
+
+    def __init__(self, main: nn.Module, shortcut: nn.Module) -> None:
+        super().__init__()
+        self.main = main
+        self.shortcut = shortcut
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.main(x) + self.shortcut(x)
+'''
+
+
+def to_pytorch(input_shape: Sequence[int], layers: Sequence[Layer]) -> str:
+    """A runnable script: the stack as an ``nn.Sequential`` (inside a ``Net`` module class
+    when it has residual blocks), fed a zero tensor of the input's shape, printing the output
+    shape the trace predicts."""
+    result = _traced(input_shape, layers)
+    shape = result.input_shape
+    torch_shape = (1, 1, *shape) if len(shape) == 2 else shape
+    out = result.output_shape or shape
+    torch_out = (1, 1, *out) if len(shape) == 2 else out
+    lines = ["import torch", "from torch import nn", ""]
+    if any(isinstance(row.layer, Residual) for row in result.rows):
+        lines += [
+            "", _RESIDUAL_CLASS.strip("\n"), "", "",
+            "class Net(nn.Module):",
+            "    def __init__(self) -> None:",
+            "        super().__init__()",
+            f"        self.layers = {_sequential_code(result.rows, '        ')}",
+            "",
+            "    def forward(self, x: torch.Tensor) -> torch.Tensor:",
+            "        return self.layers(x)",
+            "", "", "model = Net()",
+        ]
+    else:
+        lines.append(f"model = {_sequential_code(result.rows, '')}")
+    if any(isinstance(row.layer, BatchNorm2d) for row in leaf_rows(result.rows)):
+        lines.append("model.eval()  # BatchNorm uses its running statistics, as at test time")
+    if len(shape) == 2:
+        lines.append(f"# PyTorch layers need [N, C, H, W]: the {show_shape(shape)} board form "
+                     f"is fed as {show_shape(torch_shape)}")
+    dims = ", ".join(map(str, torch_shape))
+    lines += [
+        f"x = torch.zeros({dims})",
+        f"print(model(x).shape)  # torch.Size({list(torch_out)})",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# ---- puzzle chain (TOML) --------------------------------------------------------------------
+
+def layer_dict(layer: Layer) -> dict[str, object]:
+    """The dict form ``parse_layer`` reads (defaults left out): ``parse_layer(layer_dict(l))``
+    equals ``l``."""
+    spec: dict[str, object] = {"type": layer.type}
+
+    def put(key: str, value: object, default: object) -> None:
+        if value != default:
+            spec[key] = list(value) if isinstance(value, tuple) else value
+
+    if isinstance(layer, (Conv2d, ConvTranspose2d)):
+        put("kernel", compact_pair(layer.kernel), None)
+        put("out_channels", layer.out_channels, None)
+        put("stride", compact_pair(layer.stride), 1)
+        put("padding", layer.padding if isinstance(layer.padding, str)
+            else compact_pair(layer.padding), 0)
+        if isinstance(layer, ConvTranspose2d):
+            put("output_padding", compact_pair(layer.output_padding), 0)
+        put("dilation", compact_pair(layer.dilation), 1)
+        put("groups", layer.groups, 1)
+        put("bias", layer.bias, True)
+        if isinstance(layer, Conv2d):
+            put("padding_mode", layer.padding_mode, "zeros")
+    elif isinstance(layer, (MaxPool2d, AvgPool2d)):
+        put("kernel", compact_pair(layer.kernel), None)
+        if layer.stride is not None:
+            put("stride", compact_pair(layer.stride), None)
+        put("padding", compact_pair(layer.padding), 0)
+        if isinstance(layer, MaxPool2d):
+            put("dilation", compact_pair(layer.dilation), 1)
+        put("ceil_mode", layer.ceil_mode, False)
+        if isinstance(layer, AvgPool2d):
+            put("count_include_pad", layer.count_include_pad, True)
+    elif isinstance(layer, AdaptiveAvgPool2d):
+        put("output_size", compact_pair(layer.output_size), None)
+    elif isinstance(layer, BatchNorm2d):
+        put("num_features", layer.num_features, None)
+    elif isinstance(layer, Linear):
+        put("out_features", layer.out_features, None)
+        put("in_features", layer.in_features, None)
+        put("bias", layer.bias, True)
+    elif isinstance(layer, Dropout):
+        put("p", layer.p, 0.5)
+    elif isinstance(layer, Residual):
+        spec["main"] = [layer_dict(sub) for sub in layer.main]
+        if layer.shortcut:
+            spec["shortcut"] = [layer_dict(sub) for sub in layer.shortcut]
+    return spec
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    return repr(value)
+
+
+def to_puzzle_pack(
+    input_shape: Sequence[int], layers: Sequence[Layer], puzzle_id: str = "my-chain",
+    title: str = "My chain",
+) -> str:
+    """A puzzle pack with one quiz chain: the input, the layers in their dict form and the
+    traced answer. Only layers that keep an image-shaped tensor can be puzzle steps."""
+    for i, layer in enumerate(layers):
+        if layer.type not in CHAIN_TYPES:
+            raise ValueError(
+                f"layer {i + 1} ({layer.label}): a quiz chain holds spatial layers only "
+                f"({', '.join(CHAIN_TYPES)}); remove {layer.type} to export it"
+            )
+    result = _traced(input_shape, layers)
+    steps = "".join(f"    {_toml_value(layer_dict(layer))},\n" for layer in layers)
+    return (
+        "[pack]\nversion = 1\n"
+        f"id = {_toml_value(puzzle_id)}\ntitle = {_toml_value(title)}\n\n"
+        "[[puzzles]]\n"
+        f"id = {_toml_value(puzzle_id)}\n"
+        f"input = {_toml_value(list(result.input_shape))}\n"
+        f"layers = [\n{steps}]\n"
+        f"answer = {_toml_value(list(result.output_shape or ()))}\n"
+    )

@@ -1,0 +1,116 @@
+"""Exports: the dict form round trip and quiz chains that the puzzle loader accepts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from convtui.core.export import layer_dict, to_puzzle_pack, to_pytorch
+from convtui.core.network import parse_layer, trace
+from convtui.core.presets import PRESETS
+from convtui.core.spec import parse_spec
+from convtui.quiz.toml_lines import tomllib
+
+CHAIN = ("28x28: conv(k=5,s=2,p=1) maxpool(2,s=1,ceil=true) convT(k=3x2,s=2,op=1) "
+         "avgpool(2,cip=false) relu")
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_dict_form_round_trips(name: str) -> None:
+    for layer in PRESETS[name].layers:
+        assert parse_layer(layer_dict(layer)) == layer
+
+
+def test_dict_form_leaves_defaults_out() -> None:
+    spec = parse_spec("conv(16,3,p=1) maxpool(2) convT(4,2,s=2) linear(3136,10)")
+    assert [layer_dict(layer) for layer in spec.layers] == [
+        {"type": "conv2d", "kernel": 3, "out_channels": 16, "padding": 1},
+        {"type": "maxpool2d", "kernel": 2},
+        {"type": "conv_transpose2d", "kernel": 2, "out_channels": 4, "stride": 2},
+        {"type": "linear", "out_features": 10, "in_features": 3136},
+    ]
+
+
+def test_puzzle_pack_holds_the_chain_and_its_traced_answer() -> None:
+    spec = parse_spec(CHAIN)
+    text = to_puzzle_pack(spec.input_shape, spec.layers, "board-chain", "Board chain")
+    data = tomllib.loads(text)
+    assert data["pack"] == {"version": 1, "id": "board-chain", "title": "Board chain"}
+    (puzzle,) = data["puzzles"]
+    assert puzzle["id"] == "board-chain" and puzzle["input"] == [28, 28]
+    assert puzzle["layers"][2] == {"type": "conv_transpose2d", "kernel": [3, 2], "stride": 2,
+                                   "output_padding": 1}
+    layers = [parse_layer(item) for item in puzzle["layers"]]
+    assert layers == list(spec.layers)
+    assert puzzle["answer"] == [13, 12] == list(trace([28, 28], layers).output_shape)
+
+
+def test_puzzle_pack_loads_in_quiz_mode(tmp_path: Path) -> None:
+    from convtui.quiz.loader import check_files
+
+    spec = parse_spec("1x1x28x28: conv(5,5) maxpool(2)")
+    path = tmp_path / "chain.toml"
+    path.write_text(to_puzzle_pack(spec.input_shape, spec.layers, "lecture-chain"))
+    packs, problems = check_files([path])
+    assert problems == []
+    assert [p.id for p in packs[0].puzzles] == ["lecture-chain"]
+
+
+def test_puzzle_pack_refuses_non_spatial_layers() -> None:
+    spec = parse_spec(PRESETS["tiny"].spec)
+    with pytest.raises(ValueError) as err:
+        to_puzzle_pack(spec.input_shape, spec.layers)
+    assert str(err.value) == (
+        "layer 4 (flatten): a quiz chain holds spatial layers only (conv2d, conv_transpose2d, "
+        "maxpool2d, avgpool2d, adaptiveavgpool2d, relu, batchnorm2d, dropout); remove flatten "
+        "to export it")
+
+
+def test_exports_refuse_a_stack_that_does_not_trace() -> None:
+    spec = parse_spec("1x1x8x8: conv(2,9)")
+    for export in (to_pytorch, to_puzzle_pack):
+        with pytest.raises(ValueError, match=r"^cannot export a network that fails to trace: "
+                                             r"layer 1 \(conv 9x9 s1 p0\)"):
+            export(spec.input_shape, spec.layers)
+
+
+def test_pytorch_code_for_the_lab_network() -> None:
+    preset = PRESETS["lab"]
+    assert to_pytorch(preset.input_shape, preset.layers) == '''\
+import torch
+from torch import nn
+
+model = nn.Sequential(
+    nn.Conv2d(1, 32, kernel_size=3, padding=1),
+    nn.ReLU(),
+    nn.MaxPool2d(kernel_size=2),
+    nn.Conv2d(32, 64, kernel_size=3, padding=1),
+    nn.ReLU(),
+    nn.MaxPool2d(kernel_size=2),
+    nn.Flatten(),
+    nn.Linear(3136, 10),
+)
+x = torch.zeros(1, 1, 28, 28)
+print(model(x).shape)  # torch.Size([1, 10])
+'''
+
+
+def test_pytorch_code_with_residual_blocks_is_a_module_class() -> None:
+    spec = parse_spec("1x4x8x8: res(conv(8,3,s=2,p=1) bn | conv(8,1,s=2)) relu res(relu)")
+    code = to_pytorch(spec.input_shape, spec.layers)
+    assert "class Residual(nn.Module):" in code and "class Net(nn.Module):" in code
+    assert '''\
+            Residual(
+                nn.Sequential(
+                    nn.Conv2d(4, 8, kernel_size=3, stride=2, padding=1),
+                    nn.BatchNorm2d(8),
+                ),
+                nn.Sequential(
+                    nn.Conv2d(4, 8, kernel_size=1, stride=2),
+                ),
+            ),''' in code
+    assert "nn.Identity()" in code
+    assert code.endswith("model = Net()\nmodel.eval()  # BatchNorm uses its running statistics, "
+                         "as at test time\nx = torch.zeros(1, 4, 8, 8)\n"
+                         "print(model(x).shape)  # torch.Size([1, 8, 4, 4])\n")
