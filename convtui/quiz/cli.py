@@ -15,10 +15,33 @@ def add_quiz_arguments(parser: argparse.ArgumentParser) -> None:
 def add_puzzles_parser(sub: argparse._SubParsersAction) -> None:
     puzzles = sub.add_parser("puzzles", help="Tools for puzzle-pack authors")
     actions = puzzles.add_subparsers(dest="puzzles_command", metavar="ACTION", required=True)
-    check = actions.add_parser("check", help="Validate puzzle packs (TOML)")
+    check = actions.add_parser(
+        "check", help="Validate puzzle packs (TOML)",
+        description="Check puzzle packs the way the quiz loads them: TOML syntax, keys and "
+        "types, every layer's geometry, stated answers and duplicate ids (also across the "
+        "files given together). Prints FILE:LINE: message for each problem and exits 1, or "
+        "the puzzle counts and exits 0. A folder stands for the *.toml files in it.",
+    )
     check.add_argument("files", nargs="+", metavar="FILE")
     check.set_defaults(run=run_check)
 
 
 def run_check(args: argparse.Namespace) -> int:
-    raise NotImplementedError("puzzles check is being built (issue 4)")
+    from convtui.quiz.loader import check_files
+
+    packs, problems = check_files(args.files)
+    if problems:
+        for problem in problems:
+            print(problem)
+        files = len({problem.source for problem in problems})
+        print(f"{_count(len(problems), 'problem')} in {_count(files, 'file')}")
+        return 1
+    for pack in packs:
+        print(f"{pack.source}: {_count(len(pack.puzzles), 'puzzle')} (pack '{pack.id}')")
+    total = sum(len(pack.puzzles) for pack in packs)
+    print(f"OK: {_count(total, 'puzzle')} in {_count(len(packs), 'pack')}")
+    return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,6 @@ from convtui.core.export import layer_dict, to_puzzle_pack, to_pytorch
 from convtui.core.network import parse_layer, trace
 from convtui.core.presets import PRESETS
 from convtui.core.spec import parse_spec
-from convtui.quiz.toml_lines import tomllib
 
 CHAIN = ("28x28: conv(k=5,s=2,p=1) maxpool(2,s=1,ceil=true) convT(k=3x2,s=2,op=1) "
          "avgpool(2,cip=false) relu")
