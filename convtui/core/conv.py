@@ -1,7 +1,7 @@
 """2-D convolution (PyTorch's cross-correlation, or true convolution with ``flip=True``).
 
 Same argument names, defaults, checks and output shapes as ``torch.nn.functional.conv2d`` plus
-``nn.Conv2d``'s ``padding_mode``; results are float64. ``conv_steps`` gives the same numbers one
+``nn.Conv2d``'s ``padding_mode``; results are float64. ``conv_trace`` gives the same numbers one
 output cell at a time, with everything a view needs to draw the multiply-and-sum.
 """
 
@@ -14,7 +14,7 @@ import numpy as np
 from convtui.core.geometry import (
     PADDING_MODES,
     Padding,
-    check_non_negative,
+    check_extent,
     check_positive,
     conv_output_size,
     conv_padding,
@@ -49,6 +49,7 @@ def conv_geometry(
     padding: Padding = 0, dilation: int | tuple[int, int] = 1, padding_mode: str = "zeros",
 ) -> ConvGeometry:
     """Check every argument as PyTorch does and work out the padded geometry."""
+    check_extent(in_size, "input")
     stride_p = pair(stride, "stride")
     dilation_p = pair(dilation, "dilation")
     check_positive(stride_p, "stride")
@@ -59,7 +60,6 @@ def conv_geometry(
             f"padding_mode: expected one of {', '.join(PADDING_MODES)}, got {padding_mode!r}"
         )
     pads = conv_padding(padding, kernel, stride_p, dilation_p)
-    check_non_negative((min(pads), 0), "padding")
     h, w = in_size
     if padding_mode == "reflect" and (max(pads[:2]) >= h or max(pads[2:]) >= w):
         raise ValueError(
@@ -104,17 +104,21 @@ def as_nchw(x: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     x = np.asarray(x, dtype=np.float64)
     weight = np.asarray(weight, dtype=np.float64)
     if x.ndim == 2 and weight.ndim == 2:
+        check_extent(x.shape, "input")
+        check_extent(weight.shape, "weight")
         return x[None, None], weight[None, None], 2
     if x.ndim not in (3, 4):
         raise ValueError(
-            f"input: expected a 3-D (C, H, W) or 4-D (N, C, H, W) array, got {x.ndim}-D "
-            f"shape {tuple(x.shape)}"
+            f"input: expected a 3-D (C, H, W) or 4-D (N, C, H, W) array (or a 2-D (H, W) one "
+            f"with a 2-D kernel), got {x.ndim}-D shape {tuple(x.shape)}"
         )
     if weight.ndim != 4:
         raise ValueError(
             f"weight: expected a 4-D (out_channels, in_channels/groups, kH, kW) array, got "
             f"{weight.ndim}-D shape {tuple(weight.shape)}"
         )
+    check_extent(x.shape, "input", batched=x.ndim == 4)
+    check_extent(weight.shape, "weight")
     return (x if x.ndim == 4 else x[None]), weight, x.ndim
 
 
@@ -146,11 +150,10 @@ def check_channels(c_in: int, weight: np.ndarray, groups: int, transposed: bool)
 def check_bias(bias: np.ndarray | None, out_channels: int) -> np.ndarray:
     if bias is None:
         return np.zeros(out_channels)
-    b = np.asarray(bias, dtype=np.float64).reshape(-1) if np.ndim(bias) == 0 else np.asarray(
-        bias, dtype=np.float64)
+    b = np.asarray(bias, dtype=np.float64)
     if b.shape != (out_channels,):
         raise ValueError(
-            f"bias: expected shape ({out_channels},) for {out_channels} output channels, got "
+            f"bias: expected shape ({out_channels},), one value per output channel, got "
             f"{tuple(b.shape)}"
         )
     return b

@@ -39,6 +39,16 @@ def check_non_negative(value: IntPair, name: str) -> None:
         raise ValueError(f"{name}: must not be negative, got {_show(value)}")
 
 
+def check_extent(shape: tuple[int, ...], name: str, batched: bool = False) -> None:
+    """Every axis must hold at least one cell; only a batch axis may be empty, as in PyTorch."""
+    axes = tuple(shape[1:] if batched else shape)
+    if min(axes) < 1:
+        but = " but the batch" if batched else ""
+        raise ValueError(
+            f"{name}: every dimension{but} must be at least 1, got shape {tuple(shape)}"
+        )
+
+
 def _show(value: IntPair) -> str:
     return str(value[0]) if value[0] == value[1] else f"({value[0]}, {value[1]})"
 
@@ -167,12 +177,13 @@ def explain_output_size(
     value = -(-numerator // stride) + 1
     if numerator % stride:
         lines.append(f"ceil_mode=True: round up → {value}")
-        if (value - 1) * stride >= size + padding:
-            lines.append(
-                f"the last window would start at {(value - 1) * stride}, past the input and "
-                f"its left padding ({size + padding}), so it is dropped → {value - 1}"
-            )
-            value -= 1
+    # PyTorch drops a last window that starts in the right padding, rounded up or not.
+    if (value - 1) * stride >= size + padding:
+        lines.append(
+            f"the last window would start at {(value - 1) * stride}, past the input and "
+            f"its left padding ({size + padding}), so it is dropped → {value - 1}"
+        )
+        value -= 1
     if value < 1:
         raise too_big
     return Explanation(value, tuple(lines))

@@ -13,7 +13,13 @@ from typing import Literal
 
 import numpy as np
 
-from convtui.core.geometry import check_non_negative, check_positive, pair, pool_output_size
+from convtui.core.geometry import (
+    check_extent,
+    check_non_negative,
+    check_positive,
+    pair,
+    pool_output_size,
+)
 
 PoolKind = Literal["max", "avg"]
 
@@ -43,6 +49,7 @@ def pool_geometry(
     """Check the arguments as PyTorch does; stride defaults to the kernel size."""
     if kind not in ("max", "avg"):
         raise ValueError(f"kind: expected 'max' or 'avg', got {kind!r}")
+    check_extent(in_size, "input")
     kernel = pair(kernel_size, "kernel_size")
     check_positive(kernel, "kernel_size")
     stride_p = kernel if stride is None else pair(stride, "stride")
@@ -166,6 +173,7 @@ def pool2d(
             f"input: expected a 2-D (H, W), 3-D (C, H, W) or 4-D (N, C, H, W) array, got "
             f"{arr.ndim}-D shape {tuple(arr.shape)}"
         )
+    check_extent(arr.shape, "input", batched=arr.ndim == 4)
     geom = pool_geometry(arr.shape[-2:], kind, kernel_size, stride, padding, dilation,
                          ceil_mode, count_include_pad)
     planes = arr.reshape(-1, *arr.shape[-2:])
@@ -184,7 +192,7 @@ def _pool_cell(planes: np.ndarray, geom: PoolGeometry, r: int, c: int) -> np.nda
     cols = _window_positions(geom, 1, c)
     rin = [p for p in rows if 0 <= p < h]
     cin = [p for p in cols if 0 <= p < w]
-    window = planes[:, rin][:, :, cin].reshape(planes.shape[0], -1)
+    window = planes[:, rin][:, :, cin].reshape(planes.shape[0], len(rin) * len(cin))
     if geom.kind == "max":
         # np.max propagates NaN like PyTorch; padding (-inf) can never win.
         if window.shape[1] == 0:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 
+from convtui.quiz.generator import DIFFICULTIES
+
 
 def add_quiz_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--pack", action="append", default=[], metavar="FILE",
         help="load an extra puzzle pack (TOML); repeatable",
+    )
+    parser.add_argument(
+        "--practice", choices=DIFFICULTIES, metavar="LEVEL",
+        help=f"open straight into random practice at LEVEL ({', '.join(DIFFICULTIES)})",
     )
 
 

@@ -31,6 +31,16 @@ PANELS: tuple[Panel, ...] = (
     Panel("stepper", "Stepper", "1",
           "Step a kernel across an input, one multiply-and-sum at a time",
           "convtui.ui.screens.stepper:StepperScreen"),
+    Panel("flip", "Flip", "2",
+          "Convolution vs cross-correlation: the same input with the kernel as is and rotated",
+          "convtui.ui.screens.flip:FlipScreen"),
+    Panel("pool", "Pooling", "3",
+          "Step max and average pooling, with padding, dilation and ceil_mode",
+          "convtui.ui.screens.pool:PoolScreen"),
+    Panel("shapes", "Shapes", "4", "Trace NCHW shapes through a network",
+          "convtui.ui.screens.shapes:ShapesScreen"),
+    Panel("quiz", "Quiz", "5", "Output-size puzzles from TOML packs",
+          "convtui.ui.screens.quiz:QuizScreen"),
 )
 
 

@@ -151,7 +151,7 @@ def _divisor_note(step: PoolStep) -> str:
 def window_note(lesson: PoolLesson) -> str:
     """Where the window is, and, with ceil_mode, why a window hangs past the input."""
     step, g = lesson.current, lesson.trace.geometry
-    stride = show_pair(g.stride) + (" (= kernel size, the default)" if lesson.stride is None
+    stride = show_pair(g.stride) + (" = kernel size" if lesson.stride is None
                                     else "")
     note = (f"window: input rows {step.rows[0]}…{step.rows[-1]}, cols {step.cols[0]}…"
             f"{step.cols[-1]} (kernel {show_pair(g.kernel)}, stride {stride}"
@@ -164,16 +164,17 @@ def window_note(lesson: PoolLesson) -> str:
 def ceil_note(lesson: PoolLesson) -> str:
     """Why ceil_mode adds a partial window, with the size arithmetic of each axis it grows."""
     g, cells = lesson.trace.geometry, lesson.canvas.cells
-    grown = []
+    grown: dict[str, list[str]] = {}  # the derivation -> the axes it grows
     for axis, name, edge in ((0, "height", cells[-1, :]), (1, "width", cells[:, -1])):
         if (edge == CELL_OUTSIDE).any():
-            lines = explain_output_size(g.in_size[axis], g.kernel[axis], g.stride[axis],
-                                        g.padding[axis], g.dilation[axis], ceil_mode=True).lines
-            grown.append(f"{name} {', '.join(lines)}")
-    return ("ceil_mode=True rounds the output size up (" + "; ".join(grown) + "), so the "
-            "last window hangs past the input: its × cells are not part of it. PyTorch keeps "
-            "such a window only if it starts inside the input or its left padding; one that "
-            "would start in the right padding is dropped.")
+            size = explain_output_size(g.in_size[axis], g.kernel[axis], g.stride[axis],
+                                       g.padding[axis], g.dilation[axis], ceil_mode=True)
+            steps = "; ".join(line for line in size.lines if not line.startswith("ceil_mode"))
+            grown.setdefault(f"{steps} → {size.value}", []).append(name)
+    sizes = "; ".join(f"{' and '.join(axes)}: {steps}" for steps, axes in grown.items())
+    return (f"ceil_mode rounds the output size up ({sizes}), so the last window hangs past "
+            "the input; its × cells are not part of it. PyTorch keeps such a window only if "
+            "it starts inside the input or its left padding.")
 
 
 def pytorch_code(lesson: PoolLesson) -> str:

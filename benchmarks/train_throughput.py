@@ -1,0 +1,155 @@
+"""Training throughput of convtui's job vs a plain PyTorch loop, and the default model's accuracy.
+
+Throughput (target: job / plain >= 0.95): the job runs as the Train panel starts it (its own
+process, writing events, polling its control file) while this process tails its event log every
+0.1 s, as the UI does; the plain loop trains the same model with the same data tensors, batch
+size, optimiser and thread count in a fresh process of its own, with nothing else. Runs
+alternate (plain, job, plain, job, ...) so machine load hits both alike; the medians and the
+bests (least disturbed by other work on the machine) are compared.
+
+    python benchmarks/train_throughput.py [--model lab] [--limit-train 10000] [--repeats 3]
+    python benchmarks/train_throughput.py --accuracy   # lab, 3 epochs, all 60k (target >= 99.0%)
+
+MNIST is found as convtui finds it (--data-dir, $CONVTUI_MNIST_DIR, the cache). Runs are written
+to a temporary folder, not the user's runs list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from convtui.training.config import TrainConfig
+
+TARGET_RATIO = 0.95
+TARGET_ACCURACY = 0.99
+
+
+def plain_loop(model_name: str, data_dir: str | None, limit: int, threads: int | None,
+               batch_size: int, lr: float) -> float:
+    """Images per second of the textbook loop: shuffle, slice, forward, backward, step."""
+    import torch
+    import torch.nn.functional as F
+
+    from convtui.training.dataset import MnistDataset
+    from convtui.training.idx import load_split
+    from convtui.training.mnist_source import ensure_mnist
+    from convtui.training.models import build_model
+
+    if threads:
+        torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    data = MnistDataset(load_split(ensure_mnist(data_dir), "train"), limit)
+    images, labels = data.images, data.labels
+    model = build_model(model_name)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    model.train()
+    started = time.perf_counter()
+    order = torch.randperm(len(labels))
+    for start in range(0, len(labels), batch_size):
+        index = order[start : start + batch_size]
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(images[index]), labels[index])
+        loss.backward()
+        optimizer.step()
+    return len(labels) / (time.perf_counter() - started)
+
+
+def job_run(config: TrainConfig, runs: Path) -> float:
+    """Images per second the job reports, with this process tailing its log meanwhile."""
+    from convtui.training.events import EventTail
+    from convtui.training.job import start_job
+    from convtui.training.runs import EVENTS_FILE, create_run, read_json
+
+    run_dir = create_run(config, runs / f"run-{time.monotonic_ns()}")
+    job = start_job(run_dir)
+    tail = EventTail(run_dir / EVENTS_FILE)
+    while job.process.poll() is None:
+        tail.poll()
+        time.sleep(0.1)
+    tail.poll()
+    if job.process.returncode != 0:
+        raise SystemExit(f"job failed:\n{(run_dir / 'job.log').read_text()}")
+    return float(read_json(run_dir / "summary.json")["train_images_per_second"])
+
+
+def throughput(args: argparse.Namespace) -> int:
+    config = TrainConfig(model=args.model, epochs=1, seed=0, data_dir=args.data_dir,
+                         limit_train=args.limit_train, limit_test=1000, threads=args.threads)
+    worker = [sys.executable, __file__, "--plain-worker", "--model", args.model,
+              "--limit-train", str(args.limit_train)]
+    if args.data_dir:
+        worker += ["--data-dir", args.data_dir]
+    if args.threads:
+        worker += ["--threads", str(args.threads)]
+    plain, job = [], []
+    with tempfile.TemporaryDirectory() as runs:
+        for i in range(args.repeats):
+            out = subprocess.run(worker, capture_output=True, text=True, check=True).stdout
+            plain.append(float(out.strip().splitlines()[-1]))
+            job.append(job_run(config, Path(runs)))
+            print(f"round {i + 1}: plain {plain[-1]:,.0f} img/s, job {job[-1]:,.0f} img/s")
+    print(f"model {args.model}, {args.limit_train} images/epoch, threads "
+          f"{args.threads or 'default'}, {args.repeats} rounds")
+    for name, pick in (("median", statistics.median), ("best", max)):
+        ratio = pick(job) / pick(plain)
+        print(f"{name}: plain {pick(plain):,.0f} img/s, job {pick(job):,.0f} img/s, ratio "
+              f"job/plain = {ratio:.3f} (target >= {TARGET_RATIO}) "
+              f"{'OK' if ratio >= TARGET_RATIO else 'BELOW TARGET'}")
+    return 0
+
+
+def accuracy(args: argparse.Namespace) -> int:
+    """Train the default model for 3 epochs on all of MNIST, as `convtui train --headless`."""
+    from convtui.training.cli import add_train_arguments, run_headless
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["CONVTUI_DATA_DIR"] = tmp
+        parser = argparse.ArgumentParser()
+        add_train_arguments(parser)
+        argv = ["--headless", "--seed", str(args.seed), "--run-dir", str(Path(tmp) / "run")]
+        if args.data_dir:
+            argv += ["--data-dir", args.data_dir]
+        if args.threads:
+            argv += ["--threads", str(args.threads)]
+        code = run_headless(parser.parse_args(argv))
+        if code != 0:
+            return code
+        summary = json.loads((Path(tmp) / "run" / "summary.json").read_text())
+    result = summary["test_accuracy"]
+    print(f"{summary['model']} after {summary['epochs_completed']} epochs: test accuracy "
+          f"{result:.2%} (target >= {TARGET_ACCURACY:.1%}) "
+          f"{'OK' if result >= TARGET_ACCURACY else 'BELOW TARGET'}; "
+          f"{summary['train_images_per_second']:,.0f} img/s, {summary['wall_seconds']:.0f} s")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", default="lab")
+    parser.add_argument("--limit-train", type=int, default=10000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--threads", type=int)
+    parser.add_argument("--data-dir")
+    parser.add_argument("--accuracy", action="store_true",
+                        help="measure the default model's test accuracy after 3 full epochs")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the --accuracy run")
+    parser.add_argument("--plain-worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.plain_worker:
+        defaults = TrainConfig()
+        print(plain_loop(args.model, args.data_dir, args.limit_train, args.threads,
+                         defaults.batch_size, defaults.lr))
+        return 0
+    return accuracy(args) if args.accuracy else throughput(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

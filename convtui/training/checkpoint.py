@@ -1,0 +1,59 @@
+"""Saving and loading a run's checkpoint so that a killed job loses at most its current epoch.
+
+The file is written to a temp file, synced, and renamed over the old one: at every instant the
+run directory holds either the previous complete checkpoint or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from convtui.training.errors import TrainingError
+from convtui.training.runs import temp_path
+
+FORMAT = 1
+
+
+def save_checkpoint(path: Path, state: dict[str, Any]) -> None:
+    """Atomically replace ``path`` with ``state`` (torch.save), synced to disk."""
+    tmp = temp_path(path)
+    try:
+        with tmp.open("wb") as handle:
+            torch.save({"format": FORMAT, **state}, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; Windows has no directory handles to sync)."""
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def load_checkpoint(path: Path, device: torch.device | str = "cpu") -> dict[str, Any] | None:
+    """The saved state with tensors on ``device``, or None when there is no checkpoint yet."""
+    if not path.exists():
+        return None
+    try:
+        state = torch.load(path, map_location=device, weights_only=True)
+    except Exception as exc:
+        raise TrainingError(
+            f"The checkpoint {path} cannot be read ({type(exc).__name__}: {exc}). Delete it to "
+            "train the run again from the start."
+        ) from None
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        raise TrainingError(f"{path} is not a convtui checkpoint (or one from another version).")
+    return state

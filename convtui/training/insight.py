@@ -1,0 +1,105 @@
+"""What a trained network has learned, as numpy arrays for the Train panel to draw.
+
+From a run's checkpoint: the test-set confusion matrix, example predictions with their top-3
+classes, the first convolution's filters, and that layer's output for one test digit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from convtui.training.checkpoint import load_checkpoint
+from convtui.training.dataset import MnistDataset, batch_loader, normalise
+from convtui.training.errors import TrainingError
+from convtui.training.idx import NUM_CLASSES, load_split
+from convtui.training.mnist_source import ensure_mnist
+from convtui.training.models import build_model, first_conv
+from convtui.training.runs import CHECKPOINT_FILE, read_config
+from convtui.training.trainer import EVAL_BATCH
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One test digit: its pixels (uint8 28x28), true label, and the 3 likeliest classes."""
+
+    index: int
+    image: np.ndarray
+    label: int
+    top3: list[tuple[int, float]]
+
+    @property
+    def correct(self) -> bool:
+        return self.top3[0][0] == self.label
+
+
+@dataclass(frozen=True)
+class ConfusionReport:
+    """``confusion[true, predicted]`` counts over the test set, and example predictions: the
+    first ``examples`` test digits and the first ``examples`` the network gets wrong."""
+
+    confusion: np.ndarray
+    examples: list[Prediction]
+    mistakes: list[Prediction]
+
+    @property
+    def accuracy(self) -> float:
+        return float(np.trace(self.confusion) / self.confusion.sum())
+
+
+def load_trained(run_dir: Path) -> nn.Module:
+    """The run's network with its last checkpoint's weights, on the CPU, in eval mode."""
+    config = read_config(run_dir)
+    checkpoint = load_checkpoint(run_dir / CHECKPOINT_FILE)
+    if checkpoint is None:
+        raise TrainingError(
+            f"{run_dir} has no checkpoint yet: it is written at the end of the first epoch."
+        )
+    model = build_model(config.model)
+    model.load_state_dict(checkpoint["model_state"])
+    return model.eval()
+
+
+@torch.inference_mode()
+def confusion_report(run_dir: Path, examples: int = 8) -> ConfusionReport:
+    """Evaluate the run's checkpoint on its test set (``limit_test`` respected)."""
+    config = read_config(run_dir)
+    model = load_trained(run_dir)
+    arrays = load_split(ensure_mnist(config.data_dir), "test")
+    data = MnistDataset(arrays, config.limit_test)
+    probabilities = torch.cat([
+        torch.softmax(model(images), dim=1) for images, _ in batch_loader(data, EVAL_BATCH)
+    ])
+    predicted = probabilities.argmax(dim=1).numpy()
+    labels = data.labels.numpy()
+    confusion = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype=np.int64)
+    np.add.at(confusion, (labels, predicted), 1)
+    top_p, top_class = probabilities.topk(3, dim=1)
+
+    def prediction(i: int) -> Prediction:
+        top3 = [(int(c), float(p)) for c, p in zip(top_class[i], top_p[i], strict=True)]
+        return Prediction(int(i), arrays.images[i], int(labels[i]), top3)
+
+    wrong = np.flatnonzero(predicted != labels)[:examples]
+    return ConfusionReport(
+        confusion=confusion,
+        examples=[prediction(i) for i in range(min(examples, len(data)))],
+        mistakes=[prediction(int(i)) for i in wrong],
+    )
+
+
+def first_layer_filters(model: nn.Module) -> np.ndarray:
+    """The first convolution's weights, (out_channels, in_channels, kH, kW)."""
+    return first_conv(model).weight.detach().cpu().numpy().copy()
+
+
+@torch.inference_mode()
+def feature_maps(model: nn.Module, image: np.ndarray) -> np.ndarray:
+    """The first convolution's output for one uint8 28x28 digit (normalised as in training),
+    before the activation: (out_channels, H_out, W_out)."""
+    pixels = normalise(np.asarray(image, dtype=np.uint8)[None])
+    return first_conv(model)(pixels)[0].cpu().numpy()

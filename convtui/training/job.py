@@ -1,0 +1,72 @@
+"""The background training process: ``python -m convtui.training.job RUN_DIR``.
+
+The Train panel starts it with ``start_job`` and then only reads the run directory, so the app
+can quit (or crash) while training carries on, and several runs can go at once.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from convtui.training.errors import TrainingError
+from convtui.training.runs import LOG_FILE, read_config, run_info, write_pid
+
+
+@dataclass
+class Job:
+    """A started job: its run directory and process. Call ``process.poll()`` now and then (or
+    ``wait()``) so the finished process is reaped."""
+
+    run_dir: Path
+    process: subprocess.Popen[bytes]
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+def start_job(run_dir: Path) -> Job:
+    """Start a detached process that trains ``run_dir`` (made by ``create_run``) to the end,
+    continuing from its checkpoint if it has one. Output goes to ``job.log`` in the run dir."""
+    read_config(run_dir)
+    info = run_info(run_dir)
+    if info.pid is not None:
+        raise TrainingError(f"{run_dir} is already being trained by process {info.pid}.")
+    if sys.platform == "win32":
+        flags = subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.DETACHED_PROCESS
+        detach: dict = {"creationflags": flags}
+    else:
+        detach = {"start_new_session": True}
+    with (run_dir / LOG_FILE).open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "convtui.training.job", str(run_dir)],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, close_fds=True,
+            **detach,
+        )
+    write_pid(run_dir, process.pid)
+    return Job(run_dir, process)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Exit 0 when the run finished or was stopped on request, 1 when it failed."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m convtui.training.job RUN_DIR", file=sys.stderr)
+        return 2
+    from convtui.training.trainer import run_training
+
+    try:
+        summary = run_training(Path(args[0]), handle_signals=True)
+    except TrainingError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"{summary['status']}: {summary['epochs_completed']} epochs, "
+          f"test accuracy {summary['test_accuracy']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

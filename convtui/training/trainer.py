@@ -1,0 +1,341 @@
+"""The training job: trains a run directory's model to its configured epochs, resuming if needed.
+
+The same function runs in the background process (``python -m convtui.training.job``) and in the
+foreground (``convtui train --headless``); the only difference is who listens to the events.
+Between batches it looks at the control file (and, in the foreground, Ctrl-C / SIGTERM) to pause
+or stop. After each epoch it writes the epoch event, then the checkpoint, so whatever moment the
+process dies at, the checkpoint holds whole epochs and the log can be reconciled with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from convtui.training.checkpoint import load_checkpoint, save_checkpoint
+from convtui.training.config import TrainConfig
+from convtui.training.dataset import MnistDataset, batch_loader
+from convtui.training.errors import TrainingError
+from convtui.training.events import EVENTS_FILE, EventWriter, Listener
+from convtui.training.idx import load_split
+from convtui.training.mnist_source import ensure_mnist
+from convtui.training.models import build_model
+from convtui.training.runs import (
+    CHECKPOINT_FILE,
+    CONTROL_FILE,
+    SUMMARY_FILE,
+    clear_pid,
+    read_config,
+    read_control,
+    read_pid,
+    write_json,
+    write_pid,
+)
+
+PAUSE_POLL_S = 0.2
+EVAL_BATCH = 1000
+
+
+class Controls:
+    """Pause and stop requests: the run's control file (requests made since ``since``),
+    re-read only when it changes, and a stop flag that signal handlers set."""
+
+    def __init__(self, run_dir: Path, since: float) -> None:
+        self.run_dir = run_dir
+        self.since = since
+        self.stop_requested = False
+        self._stamp: tuple[int, int, int] | None = None
+        self._state = "run"
+
+    def state(self) -> str:
+        if self.stop_requested:
+            return "stop"
+        try:
+            info = os.stat(self.run_dir / CONTROL_FILE)
+            stamp: tuple[int, int, int] | None = (info.st_mtime_ns, info.st_size, info.st_ino)
+        except FileNotFoundError:
+            stamp = None
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self._state = read_control(self.run_dir, self.since)
+        return self._state
+
+
+@contextlib.contextmanager
+def stop_on_signals(controls: Controls) -> Iterator[None]:
+    """SIGTERM and a first Ctrl-C ask for a clean stop; a second Ctrl-C interrupts at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def ask_stop(signum: int, frame: object) -> None:
+        if signum == signal.SIGINT and controls.stop_requested:
+            raise KeyboardInterrupt
+        controls.stop_requested = True
+
+    previous = {sig: signal.signal(sig, ask_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+class _Stopped(Exception):
+    def __init__(self, batches_done: int) -> None:
+        super().__init__(batches_done)
+        self.batches_done = batches_done
+
+
+def resolve_device(name: str) -> torch.device:
+    """``auto`` picks CUDA when PyTorch sees a GPU; asking for ``cuda`` without one is an error."""
+    if name == "cpu":
+        return torch.device("cpu")
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if name == "cuda":
+        build = f"built for CUDA {torch.version.cuda}" if torch.version.cuda else "a CPU-only build"
+        raise TrainingError(
+            f"--device cuda was asked for, but PyTorch sees no CUDA GPU here (torch "
+            f"{torch.__version__} is {build}). Use --device cpu, or --device auto to use a GPU "
+            "only when there is one."
+        )
+    return torch.device("cpu")
+
+
+def run_training(
+    run_dir: Path, listener: Listener | None = None, handle_signals: bool = False
+) -> dict[str, Any]:
+    """Train ``run_dir``'s model from its checkpoint (or from scratch) to its configured epochs.
+
+    Returns the summary (``status`` is ``finished`` or ``stopped``). Problems a person can fix
+    raise ``TrainingError``; every failure is logged as an ``error`` event first.
+    """
+    config = read_config(run_dir)
+    pid = os.getpid()
+    # start_job records the pid (and the start time requests count from) before we get here.
+    recorded = read_pid(run_dir)
+    started = recorded[1] if recorded and recorded[0] == pid else write_pid(run_dir, pid)
+    events = EventWriter(run_dir / EVENTS_FILE, listener)
+    controls = Controls(run_dir, since=started)
+    try:
+        with stop_on_signals(controls) if handle_signals else contextlib.nullcontext():
+            return _Job(run_dir, config, events, controls).run()
+    except TrainingError as exc:
+        events.emit("error", message=exc.message)
+        raise
+    except OSError as exc:  # e.g. the disk filled up while saving a checkpoint
+        message = f"Training failed: {exc.filename or run_dir}: {exc.strerror or exc}."
+        events.emit("error", message=message)
+        raise TrainingError(message) from None
+    except Exception as exc:
+        events.emit("error", message=f"Training failed: {type(exc).__name__}: {exc}")
+        raise
+    finally:
+        events.close()
+        clear_pid(run_dir, pid)
+
+
+class _Job:
+    """One job process's work on a run: set up, train the remaining epochs, summarise."""
+
+    def __init__(
+        self, run_dir: Path, config: TrainConfig, events: EventWriter, controls: Controls
+    ) -> None:
+        self.run_dir, self.config, self.events, self.controls = run_dir, config, events, controls
+        self.paused_seconds = 0.0  # in the current epoch
+
+    def run(self) -> dict[str, Any]:
+        config, events = self.config, self.events
+        device = resolve_device(config.device)
+        if config.threads:
+            torch.set_num_threads(config.threads)
+        checkpoint = load_checkpoint(self.run_dir / CHECKPOINT_FILE, device)
+        done = int(checkpoint["epochs_completed"]) if checkpoint else 0
+        history: list[dict[str, Any]] = list(checkpoint["history"]) if checkpoint else []
+        events.emit(
+            "start", config=config.to_dict(), resumed_from_epoch=done, pid=os.getpid(),
+            device=str(device), threads=torch.get_num_threads(), torch=torch.__version__,
+        )
+        folder = ensure_mnist(
+            config.data_dir,
+            progress=lambda name, got, total: events.emit(
+                "download", file=name, bytes=got, total=total
+            ),
+        )
+        train_set = MnistDataset(load_split(folder, "train"), config.limit_train).to(device)
+        test_set = MnistDataset(load_split(folder, "test"), config.limit_test).to(device)
+        batches = math.ceil(len(train_set) / config.batch_size)
+        events.emit("data", folder=str(folder), train_size=len(train_set),
+                    test_size=len(test_set), batches=batches)
+
+        torch.manual_seed(config.seed)
+        model = build_model(config.model).to(device)
+        optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+        shuffle = torch.Generator().manual_seed(config.seed)
+        if checkpoint:
+            _restore(checkpoint, model, optimizer, shuffle, device, self.run_dir)
+
+        for epoch in range(done + 1, config.epochs + 1):
+            started = time.perf_counter()
+            try:
+                loss, accuracy, train_seconds = self._train_epoch(
+                    model, optimizer, train_set, shuffle, epoch, batches
+                )
+            except _Stopped as stop:
+                events.emit("stopped", epochs_completed=epoch - 1,
+                            discarded_batches=stop.batches_done)
+                return self._finish(history, device, "stopped")
+            test_loss, test_accuracy = evaluate(model, test_set)
+            metrics = {
+                "epoch": epoch, "epochs": config.epochs,
+                "train_loss": loss, "train_accuracy": accuracy,
+                "test_loss": test_loss, "test_accuracy": test_accuracy,
+                "train_images": len(train_set), "train_seconds": train_seconds,
+                "train_images_per_second": len(train_set) / train_seconds,
+                "wall_seconds": time.perf_counter() - started - self.paused_seconds,
+            }
+            events.emit("epoch", **metrics)
+            history.append(metrics)
+            save_checkpoint(self.run_dir / CHECKPOINT_FILE, {
+                "model": config.model, "epochs_completed": epoch, "history": history,
+                "model_state": model.state_dict(), "optimizer_state": optimizer.state_dict(),
+                "rng": _rng_state(shuffle, device),
+            })
+            events.emit("checkpoint", epoch=epoch, file=CHECKPOINT_FILE)
+        return self._finish(history, device, "finished")
+
+    def _train_epoch(
+        self, model: nn.Module, optimizer: torch.optim.Optimizer, data: MnistDataset,
+        shuffle: torch.Generator, epoch: int, batches: int,
+    ) -> tuple[float, float, float]:
+        """One pass over the training set; (mean loss, accuracy, seconds spent training)."""
+        config = self.config
+        model.train()
+        self.paused_seconds = 0.0
+        loss_sum = torch.zeros((), device=data.labels.device)
+        correct = torch.zeros((), dtype=torch.long, device=data.labels.device)
+        seen = 0
+        started = time.perf_counter()
+        for batch, (images, labels) in enumerate(batch_loader(data, config.batch_size, shuffle), 1):
+            self._obey_controls(epoch, batch - 1)
+            optimizer.zero_grad()
+            logits = model(images)
+            loss = F.cross_entropy(logits, labels)
+            loss.backward()
+            optimizer.step()
+            seen += len(labels)
+            loss_sum += loss.detach() * len(labels)
+            correct += (logits.argmax(dim=1) == labels).sum()
+            if batch % config.log_every == 0 or batch == batches:
+                elapsed = time.perf_counter() - started - self.paused_seconds
+                self.events.emit(
+                    "batch", epoch=epoch, epochs=config.epochs, batch=batch, batches=batches,
+                    step=(epoch - 1) * batches + batch, loss=loss_sum.item() / seen,
+                    accuracy=correct.item() / seen, images_per_second=seen / elapsed,
+                )
+        seconds = time.perf_counter() - started - self.paused_seconds
+        return loss_sum.item() / seen, correct.item() / seen, seconds
+
+    def _obey_controls(self, epoch: int, batches_done: int) -> None:
+        """Wait out a pause (its time is not counted as training); raise _Stopped on stop."""
+        state = self.controls.state()
+        if state == "pause":
+            self.events.emit("paused", epoch=epoch, batch=batches_done)
+            paused_at = time.perf_counter()
+            while (state := self.controls.state()) == "pause":
+                time.sleep(PAUSE_POLL_S)
+            self.paused_seconds += time.perf_counter() - paused_at
+            if state != "stop":
+                self.events.emit("resumed", epoch=epoch, batch=batches_done)
+        if state == "stop":
+            raise _Stopped(batches_done)
+
+    def _finish(
+        self, history: list[dict[str, Any]], device: torch.device, status: str
+    ) -> dict[str, Any]:
+        summary = make_summary(self.config, history, status, str(device))
+        write_json(self.run_dir / SUMMARY_FILE, summary)
+        if status == "finished":
+            self.events.emit("done", epochs_completed=len(history),
+                             test_accuracy=summary["test_accuracy"])
+        return summary
+
+
+def make_summary(
+    config: TrainConfig, history: list[dict[str, Any]], status: str, device: str
+) -> dict[str, Any]:
+    """The result of a run: the last epoch's metrics and totals over all epochs trained."""
+    last = history[-1] if history else {}
+    train_seconds = sum(e["train_seconds"] for e in history)
+    return {
+        "status": status,
+        "model": config.model,
+        "device": device,
+        "epochs_completed": len(history),
+        "test_accuracy": last.get("test_accuracy"),
+        "test_loss": last.get("test_loss"),
+        "train_accuracy": last.get("train_accuracy"),
+        "train_loss": last.get("train_loss"),
+        "train_images_per_second": (
+            sum(e["train_images"] for e in history) / train_seconds if train_seconds else None
+        ),
+        "wall_seconds": sum(e["wall_seconds"] for e in history),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "config": config.to_dict(),
+        "history": history,
+    }
+
+
+@torch.inference_mode()
+def evaluate(model: nn.Module, data: MnistDataset) -> tuple[float, float]:
+    """(mean cross-entropy, accuracy) over ``data`` in eval mode (dropout off)."""
+    was_training = model.training
+    model.eval()
+    loss_sum = torch.zeros((), device=data.labels.device)
+    correct = torch.zeros((), dtype=torch.long, device=data.labels.device)
+    for images, labels in batch_loader(data, EVAL_BATCH):
+        logits = model(images)
+        loss_sum += F.cross_entropy(logits, labels, reduction="sum")
+        correct += (logits.argmax(dim=1) == labels).sum()
+    model.train(was_training)
+    return loss_sum.item() / len(data), correct.item() / len(data)
+
+
+def _rng_state(shuffle: torch.Generator, device: torch.device) -> dict[str, Any]:
+    state = {"torch": torch.get_rng_state(), "shuffle": shuffle.get_state()}
+    if device.type == "cuda":
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def _restore(
+    checkpoint: dict[str, Any], model: nn.Module, optimizer: torch.optim.Optimizer,
+    shuffle: torch.Generator, device: torch.device, run_dir: Path,
+) -> None:
+    """Put the model, optimiser and random streams back as they were after the saved epoch."""
+    try:
+        model.load_state_dict(checkpoint["model_state"])
+        optimizer.load_state_dict(checkpoint["optimizer_state"])
+    except (KeyError, RuntimeError, ValueError) as exc:
+        raise TrainingError(
+            f"The checkpoint in {run_dir} does not fit a {checkpoint.get('model')!r} model "
+            f"trained with this run's settings ({exc}). Delete {CHECKPOINT_FILE} to start over."
+        ) from None
+    rng = checkpoint["rng"]
+    torch.set_rng_state(rng["torch"].cpu())
+    shuffle.set_state(rng["shuffle"].cpu())
+    if device.type == "cuda" and "cuda" in rng:
+        torch.cuda.set_rng_state_all([s.cpu() for s in rng["cuda"]])

@@ -1,0 +1,177 @@
+"""The Shapes panel's dialogs: edit a layer (its spec text, prefilled), insert layers after
+one (a layer kind picks a starting snippet), or change the input shape.
+
+They parse what is typed with the spec grammar and refuse it, column and caret included, until
+it parses; whether the network then traces is the table's business. Buttons make every edit
+reachable with the mouse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from convtui.core.layers import Layer, Shape
+from convtui.core.spec import SpecError, parse_spec
+from convtui.ui.shapes_view import spec_error_text
+
+REPLACE, INSERT, DELETE, UP, DOWN, INPUT_SHAPE = (
+    "replace", "insert", "delete", "up", "down", "input")
+
+
+@dataclass(frozen=True)
+class LayerEdit:
+    """What the user asked for: ``action`` with the typed ``layers`` (replace, insert) or the
+    new input ``shape``."""
+
+    action: str
+    layers: tuple[Layer, ...] = ()
+    shape: Shape | None = None
+
+
+def templates(channels: int | None, features: int | None) -> list[tuple[str, str]]:
+    """(kind, snippet) pairs to start an inserted layer from. ``channels`` is the channel count
+    at the insertion point (None for a board-form [H, W] map or after flatten), ``features``
+    the feature count after flatten; the snippets use them so the result fits."""
+    c = channels or 16
+    conv = f"conv({c},3,p=1)" if channels or features else "conv(k=3)"
+    wide = 2 * c
+    return [
+        ("conv (Conv2d)", conv),
+        ("maxpool (MaxPool2d)", "maxpool(2)"),
+        ("avgpool (AvgPool2d)", "avgpool(2)"),
+        ("relu (ReLU)", "relu"),
+        ("bn (BatchNorm2d)", "bn"),
+        ("convT (ConvTranspose2d)", f"convT({c},2,s=2)" if channels else "convT(k=2,s=2)"),
+        ("adaptiveavgpool", "adaptiveavgpool(1)"),
+        ("flatten (Flatten)", "flatten"),
+        ("linear (Linear)", f"linear({features},10)" if features else "linear(10)"),
+        ("dropout (Dropout)", "dropout"),
+        ("res: identity block", f"res(conv({c},3,p=1) bn relu conv({c},3,p=1) bn) relu"),
+        ("res: projection block", f"res(conv({wide},3,s=2,p=1) bn relu conv({wide},3,p=1) bn "
+                                  f"| conv({wide},1,s=2) bn) relu"),
+    ]
+
+
+def parse_shape(text: str) -> Shape:
+    """``1x3x32x32`` (2 to 4 dimensions) as a shape; SpecError otherwise."""
+    stripped = text.strip()
+    if not re.fullmatch(r"\d+(x\d+){1,3}", stripped):
+        raise SpecError(text, 0, "expected a shape like 1x3x32x32 (N x C x H x W), 3x32x32 "
+                                 "or 28x28")
+    shape = parse_spec(f"{stripped}:").input_shape
+    assert shape is not None
+    return shape
+
+
+class LayerDialog(ModalScreen[LayerEdit | None]):
+    """``mode`` is REPLACE (edit a layer: apply, insert a copy after, delete, move), INSERT
+    (with ``snippets`` to pick from) or INPUT_SHAPE."""
+
+    DEFAULT_CSS = """
+    LayerDialog { align: center middle; }
+    LayerDialog > Vertical {
+        width: 90%; max-width: 96; height: auto; border: thick $accent; background: $surface;
+        padding: 0 1;
+    }
+    LayerDialog Label { width: 100%; }
+    LayerDialog #dialog-help { color: $text-muted; }
+    LayerDialog Input { margin: 1 0 0 0; }
+    LayerDialog #dialog-error { height: auto; }
+    LayerDialog #dialog-buttons { height: auto; margin-top: 1; }
+    LayerDialog #dialog-buttons Button { min-width: 0; width: auto; margin-right: 1; padding: 0; }
+    LayerDialog #kind { width: 32; margin-top: 1; }
+    """
+    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, mode: str, title: str, text: str,
+                 snippets: list[tuple[str, str]] | None = None) -> None:
+        super().__init__()
+        self.mode, self.title_text, self.text = mode, title, text
+        self.snippets = snippets or []
+
+    def compose(self) -> ComposeResult:
+        helps = {
+            REPLACE: "Change the layer's spec (Enter applies; several layers are fine), or "
+                     "use a button. Esc cancels.",
+            INSERT: "Pick a kind or type any spec, e.g. conv(16,3,p=1) relu. Enter inserts, "
+                    "Esc cancels.",
+            INPUT_SHAPE: "N x C x H x W (or C x H x W, or H x W), e.g. 1x3x32x32. Enter sets "
+                         "it, Esc cancels.",
+        }
+        with Vertical():
+            yield Label(self.title_text, id="dialog-title")
+            yield Label(helps[self.mode], id="dialog-help")
+            if self.mode == INSERT:
+                yield Select([(name, snippet) for name, snippet in self.snippets],
+                             value=self.text, allow_blank=False, compact=True, id="kind")
+            yield Input(self.text, id="dialog-text", compact=True)
+            yield Static("", id="dialog-error")
+            with Horizontal(id="dialog-buttons"):
+                if self.mode == REPLACE:
+                    yield Button("Apply", id="apply", variant="primary", compact=True)
+                    yield Button("Insert after", id="insert", compact=True)
+                    yield Button("Delete", id="delete", variant="error", compact=True)
+                    yield Button("Move up", id="up", compact=True)
+                    yield Button("Move down", id="down", compact=True)
+                else:
+                    yield Button("Insert" if self.mode == INSERT else "Apply", id="apply",
+                                 variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#dialog-error").display = False
+        self.query_one("#dialog-text", Input).focus()
+
+    @on(Select.Changed, "#kind")
+    def kind_chosen(self, event: Select.Changed) -> None:
+        field = self.query_one("#dialog-text", Input)
+        field.value = str(event.value)
+        field.focus()
+
+    @on(Input.Submitted, "#dialog-text")
+    def submitted(self) -> None:
+        self.finish(INSERT if self.mode == INSERT else self.mode)
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        button = event.button.id or ""
+        if button == "cancel":
+            self.dismiss(None)
+        elif button in (DELETE, UP, DOWN):
+            self.dismiss(LayerEdit(button))
+        else:
+            self.finish(INSERT if button == "insert" or self.mode == INSERT else self.mode)
+
+    def finish(self, action: str) -> None:
+        """Parse the text; dismiss with the edit, or show why it does not parse."""
+        field = self.query_one("#dialog-text", Input)
+        text = field.value
+        try:
+            if self.mode == INPUT_SHAPE:
+                self.dismiss(LayerEdit(INPUT_SHAPE, shape=parse_shape(text)))
+                return
+            spec = parse_spec(text)
+            if spec.input_shape is not None:
+                raise SpecError(text, 0, "an input shape belongs at the start of the spec "
+                                         "line (or on the input row); type layers here")
+            if not spec.layers:
+                raise SpecError(text, len(text), "type at least one layer, e.g. conv(16,3)")
+        except SpecError as err:
+            box = self.query_one("#dialog-error", Static)
+            box.display = True
+            box.update(spec_error_text(err, self.query_one("#dialog-text").size.width or 60))
+            field.cursor_position = min(err.position, len(text))
+            return
+        self.dismiss(LayerEdit(action, layers=spec.layers))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,32 @@
+"""How the Shapes panel looks, at the smallest supported terminal and a roomy one."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from convtui.ui.app import ConvtuiApp
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def shapes_app(**options: str) -> ConvtuiApp:
+    return ConvtuiApp("shapes", argparse.Namespace(**options))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_shapes_lab_network_with_a_conv_selected(snap_compare, size: tuple[int, int]) -> None:
+    assert snap_compare(shapes_app(preset="lab"), press=["down", "down", "down", "down"],
+                        terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_shapes_error_row_and_fix(snap_compare, size: tuple[int, int]) -> None:
+    spec = "1x1x28x28: conv(5,5) relu maxpool(2) flatten linear(100,10) relu linear(10,2)"
+    assert snap_compare(shapes_app(spec=spec), terminal_size=size)
+
+
+def test_shapes_resnet_block_at_80x24(snap_compare) -> None:
+    assert snap_compare(shapes_app(preset="resnet18-cifar"), press=["down"] * 6,
+                        terminal_size=(80, 24))
