@@ -16,6 +16,7 @@ from convtui.ui.panels import PANELS
 
 def build_parser() -> argparse.ArgumentParser:
     from convtui.quiz.cli import add_puzzles_parser, add_quiz_arguments
+    from convtui.shapes_cli import add_shapes_arguments
     from convtui.training.cli import add_train_arguments
 
     parser = argparse.ArgumentParser(
@@ -29,8 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
         panel = sub.add_parser(p.name, help=p.summary, description=p.summary)
         if p.name == "quiz":
             add_quiz_arguments(panel)
-        elif p.name == "train":
-            add_train_arguments(panel)
+        elif p.name == "shapes":
+            add_shapes_arguments(panel)
+    train = sub.add_parser(
+        "train", help="Train a CNN on MNIST (--headless: in the foreground with progress bars)")
+    add_train_arguments(train)
     add_puzzles_parser(sub)
     return parser
 
@@ -41,10 +45,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "stepper"
     if command == "puzzles":
         return int(args.run(args))
-    if command == "train" and args.headless:
+    if command == "train":
         from convtui.training.cli import run_headless
 
+        if not args.headless:
+            print("convtui train: the Train panel is not built yet; use --headless")
+            return 2
         return run_headless(args)
+    if command == "shapes":
+        from convtui.shapes_cli import run_shapes
+
+        status = run_shapes(args)
+        if status is not None:
+            return status
     from convtui.ui.app import run_app
 
     return run_app(command, args)
