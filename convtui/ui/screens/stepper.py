@@ -9,7 +9,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
-from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static, TabbedContent, TabPane
 
 from convtui.core.examples import KERNELS, LECTURE_INPUT, kernel_of_size, random_integers
@@ -33,14 +32,12 @@ from convtui.ui.fields import (
     show_pair,
 )
 from convtui.ui.format import fmt
-from convtui.ui.screens.base import PanelScreen
 from convtui.ui.screens.edit_cell import EditCellScreen
+from convtui.ui.screens.stepping import SteppingPanel
 from convtui.ui.widgets.grid import HeatGrid
 
 INPUT_PRESETS = ("lecture 5×5", "random integers", "edited")
 KERNEL_PRESETS = (*KERNELS, "random", "edited")
-#: Seconds between steps while playing, slowest to fastest.
-SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1)
 
 
 class StepperSettings(Vertical):
@@ -85,7 +82,7 @@ class StepperSettings(Vertical):
         yield Static("", id="settings-error")
 
 
-class StepperScreen(PanelScreen):
+class StepperScreen(SteppingPanel):
     PANEL = "stepper"
     HELP = """# Stepper: a convolution, one step at a time
 
@@ -118,13 +115,6 @@ dilation d, F = d×(k-1)+1).
 """
 
     BINDINGS: ClassVar = [
-        Binding("right,l", "step(1)", "Step", key_display="→"),
-        Binding("left,h", "step(-1)", "Back", key_display="←"),
-        Binding("home,g", "jump(0)", "First", show=False),
-        Binding("end,G", "jump(-1)", "Last", show=False),
-        Binding("space", "play", "Play", key_display="␣"),
-        Binding("plus,equals_sign", "speed(1)", "Faster", show=False),
-        Binding("minus", "speed(-1)", "Slower", show=False),
         Binding("s", "toggle_settings", "Settings"),
         Binding("c", "check", "Check"),
         Binding("r", "randomize", "Random", show=False),
@@ -141,8 +131,6 @@ dilation d, F = d×(k-1)+1).
         self.lesson: ConvLesson = lecture_lesson()
         self.selected_input: tuple[int, int] | None = None
         self.seed = 0
-        self.speed = 2
-        self.player: Timer | None = None
         self._ready = False
 
     # layout ----------------------------------------------------------------------------
@@ -196,7 +184,7 @@ dilation d, F = d×(k-1)+1).
         parts = [f"step {lesson.step + 1}/{lesson.trace.step_count}",
                  f"out[{step.out_row},{step.out_col}] = {fmt(step.total)}"]
         if self.player is not None:
-            parts.append(f"▶ playing, {1 / SPEEDS[self.speed]:g} steps/s")
+            parts.append(self.playing_note())
         if self.selected_input is not None:
             r, c = self.selected_input
             feeds = lesson.trace.outputs_using(r, c)
@@ -213,41 +201,17 @@ dilation d, F = d×(k-1)+1).
             self.selected_input = None
         self.redraw()
 
-    # stepping --------------------------------------------------------------------------
-    def action_step(self, delta: int) -> None:
-        self.set_lesson(self.lesson.with_(step=self.lesson.step + delta))
+    # stepping (keys and player in SteppingPanel) ---------------------------------------
+    @property
+    def step_index(self) -> int:
+        return self.lesson.step
 
-    def action_jump(self, index: int) -> None:
-        last = self.lesson.trace.step_count - 1
-        self.set_lesson(self.lesson.with_(step=last if index < 0 else index))
+    @property
+    def step_count(self) -> int:
+        return self.lesson.trace.step_count
 
-    def action_play(self) -> None:
-        if self.player is not None:
-            self._stop_player()
-        else:
-            if self.lesson.step == self.lesson.trace.step_count - 1:
-                self.set_lesson(self.lesson.with_(step=0))
-            self.player = self.set_interval(SPEEDS[self.speed], self._tick)
-        self.update_status()
-
-    def _stop_player(self) -> None:
-        if self.player is not None:
-            self.player.stop()
-            self.player = None
-
-    def _tick(self) -> None:
-        if self.lesson.step >= self.lesson.trace.step_count - 1:
-            self._stop_player()
-            self.update_status("done")
-            return
-        self.action_step(1)
-
-    def action_speed(self, delta: int) -> None:
-        self.speed = min(max(self.speed + delta, 0), len(SPEEDS) - 1)
-        if self.player is not None:
-            self._stop_player()
-            self.player = self.set_interval(SPEEDS[self.speed], self._tick)
-        self.update_status(f"speed {1 / SPEEDS[self.speed]:g} steps/s")
+    def go_to(self, index: int) -> None:
+        self.set_lesson(self.lesson.with_(step=index))
 
     def action_channel(self, delta: int) -> None:
         self.set_lesson(self.lesson.with_(channel=self.lesson.channel + delta))
