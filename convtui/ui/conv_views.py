@@ -8,6 +8,7 @@ import numpy as np
 from rich.text import Text
 
 from convtui.core.conv import ConvStep
+from convtui.core.geometry import Padding
 from convtui.ui.conv_lesson import ConvLesson
 from convtui.ui.fields import show_pair
 from convtui.ui.format import cell_width, fmt
@@ -155,13 +156,12 @@ def pytorch_code(lesson: ConvLesson) -> str:
     kernel = str(kh) if kh == kw else f"({kh}, {kw})"
     args = [str(c), "1", kernel]
     if lesson.stride != (1, 1):
-        args.append(f"stride={_arg(lesson.stride)}")
+        args.append(f"stride={torch_arg(lesson.stride)}")
     padding = lesson.padding
     if padding != 0:
-        args.append(f"padding={padding!r}" if isinstance(padding, str) else
-                    f"padding={_arg(padding if isinstance(padding, tuple) else (padding,) * 2)}")
+        args.append(f"padding={padding_arg(padding)}")
     if lesson.dilation != (1, 1):
-        args.append(f"dilation={_arg(lesson.dilation)}")
+        args.append(f"dilation={torch_arg(lesson.dilation)}")
     if lesson.padding_mode != "zeros":
         args.append(f"padding_mode={lesson.padding_mode!r}")
     oh, ow = lesson.trace.output.shape
@@ -183,5 +183,12 @@ def pytorch_code(lesson: ConvLesson) -> str:
     return "\n".join(lines)
 
 
-def _arg(value: tuple[int, int]) -> str:
+def padding_arg(padding: Padding) -> str:
+    """A padding argument as nn.Conv2d is called with it: 1, (1, 2) or 'same'."""
+    if isinstance(padding, str):
+        return repr(padding)
+    return torch_arg(padding if isinstance(padding, tuple) else (padding, padding))
+
+
+def torch_arg(value: tuple[int, int]) -> str:
     return str(value[0]) if value[0] == value[1] else f"({value[0]}, {value[1]})"

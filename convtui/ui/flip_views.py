@@ -14,7 +14,7 @@ from rich.text import Text
 from convtui.core.conv import ConvStep
 from convtui.core.flip import rotated_position
 from convtui.ui.conv_lesson import ConvLesson
-from convtui.ui.conv_views import _arg, output_view
+from convtui.ui.conv_views import output_view, padding_arg, torch_arg
 from convtui.ui.flip_lesson import FlipLesson
 from convtui.ui.format import fmt
 from convtui.ui.widgets.grid import EMPTY, NORMAL, GridView
@@ -197,11 +197,10 @@ def flip_code(lesson: FlipLesson) -> str:
     h, w = corr.x.shape[1:]
     args = []
     if corr.stride != (1, 1):
-        args.append(f"stride={_arg(corr.stride)}")
+        args.append(f"stride={torch_arg(corr.stride)}")
     padding = corr.padding
     if padding != 0:
-        args.append(f"padding={padding!r}" if isinstance(padding, str) else
-                    f"padding={_arg(padding if isinstance(padding, tuple) else (padding,) * 2)}")
+        args.append(f"padding={padding_arg(padding)}")
     extra = "".join(f", {a}" for a in args)
     oh, ow = corr.trace.output.shape
     lines = [

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from convtui.core.geometry import explain_output_size
 from convtui.core.pool import CELL_INPUT, CELL_OUTSIDE, CELL_PAD, PoolStep
-from convtui.ui.conv_views import COMPACT_WIDTH, _arg
+from convtui.ui.conv_views import COMPACT_WIDTH, torch_arg
 from convtui.ui.fields import show_pair
 from convtui.ui.format import cell_width, fmt
 from convtui.ui.pool_lesson import PoolLesson
@@ -180,13 +180,13 @@ def ceil_note(lesson: PoolLesson) -> str:
 def pytorch_code(lesson: PoolLesson) -> str:
     """The nn.MaxPool2d / nn.AvgPool2d call and shapes for the current settings."""
     g = lesson.trace.geometry
-    args = [_arg(g.kernel)]
+    args = [torch_arg(g.kernel)]
     if lesson.stride is not None:
-        args.append(f"stride={_arg(lesson.stride)}")
+        args.append(f"stride={torch_arg(lesson.stride)}")
     if lesson.padding != (0, 0):
-        args.append(f"padding={_arg(lesson.padding)}")
+        args.append(f"padding={torch_arg(lesson.padding)}")
     if lesson.kind == "max" and lesson.dilation != (1, 1):
-        args.append(f"dilation={_arg(lesson.dilation)}")
+        args.append(f"dilation={torch_arg(lesson.dilation)}")
     if lesson.ceil_mode:
         args.append("ceil_mode=True")
     if lesson.kind == "avg" and not lesson.count_include_pad:
