@@ -10,36 +10,42 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from convtui import __version__
+from convtui import __version__, i18n
+from convtui.i18n import LANGUAGES, t
 from convtui.ui.panels import PANELS
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser, its help in the current language (see ``main``)."""
     from convtui.quiz.cli import add_puzzles_parser, add_quiz_arguments
     from convtui.shapes_cli import add_shapes_arguments
     from convtui.training.cli import add_train_arguments
 
-    parser = argparse.ArgumentParser(
-        prog="convtui",
-        description="Learn how convolutional networks compute, in your terminal. "
-        "With no subcommand, opens the app on the Stepper panel.",
-    )
+    # --lang is accepted before or after the subcommand; SUPPRESS keeps a subcommand's
+    # default from overwriting the value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                        help=t("cli.lang"))
+    parser = argparse.ArgumentParser(prog="convtui", description=t("cli.description"),
+                                     parents=[common])
     parser.add_argument("--version", action="version", version=f"convtui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for p in PANELS:
-        panel = sub.add_parser(p.name, help=p.summary, description=p.summary)
+        panel = sub.add_parser(p.name, help=p.summary, description=p.summary, parents=[common])
         if p.name == "quiz":
             add_quiz_arguments(panel)
         elif p.name == "shapes":
             add_shapes_arguments(panel)
-    train = sub.add_parser(
-        "train", help="Train a CNN on MNIST (--headless: in the foreground with progress bars)")
+    train = sub.add_parser("train", help=t("cli.train"), parents=[common])
     add_train_arguments(train)
     add_puzzles_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # The language must be known before the parser is built: its help is translated.
+    i18n.set_language(i18n.resolve_language(_requested_language(argv)))
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.command or "stepper"
@@ -61,6 +67,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from convtui.ui.app import run_app
 
     return run_app(command, args)
+
+
+def _requested_language(argv: list[str]) -> str | None:
+    """The value of ``--lang`` if it is one we speak (argparse reports any other)."""
+    for i, arg in enumerate(argv):
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else (
+            arg.removeprefix("--lang=") if arg.startswith("--lang=") else None)
+        if value in LANGUAGES:
+            return value
+    return None
 
 
 if __name__ == "__main__":

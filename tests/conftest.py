@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from convtui import i18n
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_MNIST = REPO.parent / "shared" / "datasets" / "mnist"
@@ -18,6 +21,15 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path
     monkeypatch.setenv("CONVTUI_CACHE_DIR", str(cache))
     monkeypatch.delenv("CONVTUI_MNIST_DIR", raising=False)
     return {"data": data, "cache": cache}
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests read English unless they switch; a test that switches cannot leak Korean."""
+    monkeypatch.setenv("CONVTUI_LANG", "en")
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
 
 
 @pytest.fixture

@@ -10,17 +10,28 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+from convtui.i18n import t
+
 if TYPE_CHECKING:  # keep `convtui --help` from importing Textual
     from textual.screen import Screen
 
 
 @dataclass(frozen=True)
 class Panel:
+    """A panel's title and one-line summary live in the catalogue under ``panels.<name>``."""
+
     name: str  # the mode name and the CLI subcommand
-    title: str
     key: str
-    summary: str  # one line, for `convtui --help` and the command palette
     screen: str  # "module:Class", imported when the panel is first opened
+
+    @property
+    def title(self) -> str:
+        return t(f"panels.{self.name}.title")
+
+    @property
+    def summary(self) -> str:
+        """One line, for `convtui --help` and the command palette."""
+        return t(f"panels.{self.name}.summary")
 
     def load(self) -> type[Screen]:
         module, _, cls = self.screen.partition(":")
@@ -28,19 +39,11 @@ class Panel:
 
 
 PANELS: tuple[Panel, ...] = (
-    Panel("stepper", "Stepper", "1",
-          "Step a kernel across an input, one multiply-and-sum at a time",
-          "convtui.ui.screens.stepper:StepperScreen"),
-    Panel("flip", "Flip", "2",
-          "Convolution vs cross-correlation: the same input with the kernel as is and rotated",
-          "convtui.ui.screens.flip:FlipScreen"),
-    Panel("pool", "Pooling", "3",
-          "Step max and average pooling, with padding, dilation and ceil_mode",
-          "convtui.ui.screens.pool:PoolScreen"),
-    Panel("shapes", "Shapes", "4", "Trace NCHW shapes through a network",
-          "convtui.ui.screens.shapes:ShapesScreen"),
-    Panel("quiz", "Quiz", "5", "Output-size puzzles from TOML packs",
-          "convtui.ui.screens.quiz:QuizScreen"),
+    Panel("stepper", "1", "convtui.ui.screens.stepper:StepperScreen"),
+    Panel("flip", "2", "convtui.ui.screens.flip:FlipScreen"),
+    Panel("pool", "3", "convtui.ui.screens.pool:PoolScreen"),
+    Panel("shapes", "4", "convtui.ui.screens.shapes:ShapesScreen"),
+    Panel("quiz", "5", "convtui.ui.screens.quiz:QuizScreen"),
 )
 
 

@@ -1,14 +1,19 @@
-"""What every panel shares: the tab bar on top, the key footer below, and its help text
-(shown by screens/help.py, imported only when asked for: the Markdown widget is slow to load)."""
+"""What every panel shares: the tab bar on top, the key footer below, its help text (shown by
+screens/help.py, imported only when asked for: the Markdown widget is slow to load), and
+following the language when the user switches it."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from dataclasses import replace
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 
+from convtui import i18n
+from convtui.i18n import t
 from convtui.ui.panels import PANELS
 
 
@@ -18,18 +23,59 @@ class PanelTabs(Tabs):
     can_focus = False
 
     def __init__(self, current: str) -> None:
-        super().__init__(
-            *(Tab(f"{p.key} {p.title}", id=f"tab-{p.name}") for p in PANELS),
-            active=f"tab-{current}",
-        )
+        super().__init__(*(Tab(_tab_label(p.name), id=f"tab-{p.name}") for p in PANELS),
+                         active=f"tab-{current}")
+
+    def relabel(self) -> None:
+        for p in PANELS:
+            self.query_one(f"#tab-{p.name}", Tab).label = _tab_label(p.name)
 
 
-class PanelScreen(Screen):
-    """Base for the app's panels. Subclasses set PANEL (their registry name) and HELP
-    (markdown shown by ? / F1) and compose their body in ``compose_body``."""
+def _tab_label(name: str) -> str:
+    p = next(p for p in PANELS if p.name == name)
+    return f"{p.key} {p.title}"
+
+
+class Localized(Screen):
+    """A screen that follows the language. Binding descriptions that are catalogue keys
+    (``keys.…``) are shown translated in the footer; when the language changes the app calls
+    ``apply_language`` on the screen in front, and any other screen catches up when it is
+    shown again."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._language = i18n.current()
+
+    def on_screen_resume(self) -> None:
+        if self._language != i18n.current():
+            self.apply_language()
+
+    def apply_language(self) -> None:
+        self._language = i18n.current()
+        self.relabel()
+        self.refresh_bindings()
+
+    def relabel(self) -> None:
+        """Redraw every text of this screen in the current language."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return {key: active._replace(binding=replace(
+                    active.binding, description=_describe(active.binding.description)))
+                for key, active in super().active_bindings.items()}
+
+
+def _describe(description: str) -> str:
+    return t(description) if description.startswith("keys.") else description
+
+
+class PanelScreen(Localized):
+    """Base for the app's panels. Subclasses set PANEL (their registry name), compose their
+    body in ``compose_body`` and redraw their texts in ``relabel``; their help is the markdown
+    under ``<PANEL>.help`` in the catalogue."""
 
     PANEL: ClassVar[str] = ""
-    HELP: ClassVar[str] = ""
+    PRESETS: ClassVar[tuple[str, ...]] = ()
     AUTO_FOCUS = None  # arrows step the lesson until the user tabs into a widget
 
     def compose(self) -> ComposeResult:
@@ -39,6 +85,18 @@ class PanelScreen(Screen):
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
+    def help_markdown(self) -> str:
+        return t(f"{self.PANEL}.help")
+
+    def show_preset(self, preset: str) -> None:
+        """Put the panel into one of its named lesson states; the guided tour opens panels
+        this way. Panels list theirs in PRESETS."""
+        raise KeyError(f"the {self.PANEL} panel has no preset {preset!r}")
+
+    def apply_language(self) -> None:
+        self.query_one(PanelTabs).relabel()
+        super().apply_language()
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         event.stop()

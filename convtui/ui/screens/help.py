@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -9,10 +10,12 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from convtui.i18n import t
 from convtui.ui.panels import PANELS
+from convtui.ui.screens.base import Localized
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Localized, ModalScreen[None]):
     """The help for the panel in front of the user, plus the keys every panel shares."""
 
     DEFAULT_CSS = """
@@ -22,24 +25,18 @@ class HelpScreen(ModalScreen[None]):
         padding: 0 1;
     }
     """
-    BINDINGS: ClassVar = [("escape,q,question_mark,f1", "dismiss", "Close help")]
+    BINDINGS: ClassVar = [("escape,q,question_mark,f1", "dismiss", "keys.close_help")]
 
-    COMMON = """
-## Everywhere
-| key | does |
-|---|---|
-| 1 … {last} | open a panel (or click its tab) |
-| ? / F1 | this help |
-| Ctrl+P | command palette: every panel and action by name |
-| Tab / Shift+Tab | move between widgets |
-| Ctrl+Q | quit |
-"""
-
-    def __init__(self, panel_help: str) -> None:
+    def __init__(self, panel_help: Callable[[], str]) -> None:
         super().__init__()
-        self.panel_help = panel_help
+        self.panel_help = panel_help  # called again when the language changes
 
     def compose(self) -> ComposeResult:
-        common = self.COMMON.format(last=PANELS[-1].key)
         with VerticalScroll():
-            yield Markdown(self.panel_help + "\n" + common)
+            yield Markdown(self._markdown())
+
+    def relabel(self) -> None:
+        self.query_one(Markdown).update(self._markdown())
+
+    def _markdown(self) -> str:
+        return self.panel_help() + "\n" + t("help.common", last=PANELS[-1].key)

@@ -1,0 +1,50 @@
+"""Which language convtui starts in: --lang, then CONVTUI_LANG, then the locale."""
+
+from __future__ import annotations
+
+import pytest
+
+from convtui import i18n
+from convtui.cli import main
+
+
+@pytest.fixture
+def no_language_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for var in ("CONVTUI_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    return monkeypatch
+
+
+def test_flag_beats_environment_beats_locale(no_language_env: pytest.MonkeyPatch) -> None:
+    assert i18n.resolve_language() == "en"
+    no_language_env.setenv("LANG", "ko_KR.UTF-8")
+    assert i18n.resolve_language() == "ko"
+    no_language_env.setenv("LC_ALL", "C.UTF-8")
+    assert i18n.resolve_language() == "en"
+    no_language_env.setenv("CONVTUI_LANG", "ko")
+    assert i18n.resolve_language() == "ko"
+    assert i18n.resolve_language("en") == "en"
+
+
+def test_unknown_environment_language_is_reported(
+        no_language_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    no_language_env.setenv("CONVTUI_LANG", "fr")
+    no_language_env.setenv("LANG", "ko_KR.UTF-8")
+    assert i18n.resolve_language() == "ko"
+    assert "CONVTUI_LANG='fr' is not one of en, ko" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["--lang", "ko", "--help"], ["quiz", "--lang=ko", "--help"]])
+def test_cli_help_speaks_the_chosen_language(
+        argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "앱과 메시지의 언어" in out
+
+
+def test_cli_rejects_a_language_it_does_not_speak(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--lang", "fr"])
+    assert "invalid choice: 'fr'" in capsys.readouterr().err
