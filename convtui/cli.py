@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
             add_quiz_arguments(panel)
         elif p.name == "shapes":
             add_shapes_arguments(panel)
+        elif p.name in ("stepper", "pool"):
+            panel.add_argument("--data-dir", metavar="DIR", help=t("cli.data_dir"))
     train = sub.add_parser("train", help=t("cli.train"), parents=[common])
     add_train_arguments(train)
     add_puzzles_parser(sub)
