@@ -15,6 +15,16 @@ from convtui.i18n import LANGUAGES, t
 from convtui.ui.panels import PANELS
 
 
+def _argparse_text(message: str) -> str:
+    """argparse's own words ("usage: ", "options", "unrecognized arguments: %s", ...) from our
+    catalogue: argparse looks each up through gettext when it builds a parser or a message."""
+    key = f"argparse.{message}"
+    return t(key) if i18n.has(key) else message
+
+
+argparse._ = _argparse_text  # type: ignore[attr-defined]  # argparse's gettext hook
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser, its help in the current language (see ``main``)."""
     from convtui.quiz.cli import add_puzzles_parser, add_quiz_arguments
@@ -28,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=t("cli.lang"))
     parser = argparse.ArgumentParser(prog="convtui", description=t("cli.description"),
                                      parents=[common])
-    parser.add_argument("--version", action="version", version=f"convtui {__version__}")
+    parser.add_argument("--version", action="version", version=f"convtui {__version__}",
+                        help=t("cli.version"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for p in PANELS:
         panel = sub.add_parser(p.name, help=p.summary, description=p.summary, parents=[common])

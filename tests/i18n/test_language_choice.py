@@ -48,3 +48,18 @@ def test_cli_rejects_a_language_it_does_not_speak(capsys: pytest.CaptureFixture[
     with pytest.raises(SystemExit):
         main(["--lang", "fr"])
     assert "invalid choice: 'fr'" in capsys.readouterr().err
+
+
+def test_cli_errors_speak_the_chosen_language(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--lang", "ko", "stepper", "--bogus"])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "사용법: convtui stepper" in err
+    assert "convtui: 오류: 알 수 없는 인자: --bogus" in err
+
+
+def test_english_cli_is_plain_argparse(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--bogus"])
+    assert "convtui: error: unrecognized arguments: --bogus" in capsys.readouterr().err
