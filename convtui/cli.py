@@ -47,10 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
             add_quiz_arguments(panel)
         elif p.name == "shapes":
             add_shapes_arguments(panel)
+        elif p.name == "train":
+            add_train_arguments(panel)
         elif p.name in ("stepper", "pool"):
             panel.add_argument("--data-dir", metavar="DIR", help=t("cli.data_dir"))
-    train = sub.add_parser("train", help=t("cli.train"), parents=[common])
-    add_train_arguments(train)
+    tour = sub.add_parser("tour", help=t("tour.cli.help"), description=t("tour.cli.help"),
+                          parents=[common])
+    tour.add_argument("--restart", action="store_true", help=t("tour.cli.restart"))
+    tour.add_argument("--data-dir", metavar="DIR", help=t("cli.data_dir"))
     add_puzzles_parser(sub)
     return parser
 
@@ -64,12 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "stepper"
     if command == "puzzles":
         return int(args.run(args))
-    if command == "train":
+    if command == "train" and args.headless:
         from convtui.training.cli import run_headless
 
-        if not args.headless:
-            print("convtui train: the Train panel is not built yet; use --headless")
-            return 2
         return run_headless(args)
     if command == "shapes":
         from convtui.shapes_cli import run_shapes
@@ -79,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return status
     from convtui.ui.app import run_app
 
+    if command == "tour":
+        return run_app("stepper", args, tour="restart" if args.restart else "resume")
     return run_app(command, args)
 
 

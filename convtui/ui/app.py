@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -15,9 +15,10 @@ from convtui import i18n
 from convtui.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from convtui.ui.panels import PANELS, Panel, panel
 from convtui.ui.screens.base import Localized, PanelScreen
+from convtui.ui.tour_app import TourApp, TourStart
 
 
-class ConvtuiApp(App[None]):
+class ConvtuiApp(TourApp):
     """Opens on one panel; the number keys, the tab bar and the command palette switch."""
 
     TITLE = "convtui"
@@ -27,19 +28,32 @@ class ConvtuiApp(App[None]):
           for p in PANELS),
         Binding("question_mark,f1", "help", "keys.help", key_display="?"),
         Binding("f2", "switch_language", "keys.language", show=False),
+        # Textual adds this one itself unless the app does; ours has a translated label.
+        Binding("ctrl+p", "command_palette", "keys.palette", show=False, priority=True),
         Binding("ctrl+q", "quit", "keys.quit", priority=True),
     ]
 
     def __init__(self, panel_name: str = "stepper",
-                 options: argparse.Namespace | None = None) -> None:
+                 options: argparse.Namespace | None = None, *,
+                 tour: TourStart | None = None) -> None:
         super().__init__()
+        self.tour_start = tour  # open in the guided tour: resume it, or start it over
         self.options = options or argparse.Namespace()
+        #: Asked in turn when the user quits; one returning True holds the quit back to ask
+        #: first (the Train panel, while its job runs) and exits the app itself.
+        self.quit_guards: list[Callable[[], bool]] = []
         self.first_panel = panel(panel_name).name
         for p in PANELS:  # each panel's module is imported when it is first opened
             self.add_mode(p.name, _factory(p))
 
     def on_mount(self) -> None:
         self.switch_mode(self.first_panel)
+        if self.tour_start:
+            self.call_later(self.action_tour_start, restart=self.tour_start == "restart")
+
+    async def action_quit(self) -> None:
+        if not any(guard() for guard in self.quit_guards):
+            self.exit()
 
     def action_open_panel(self, name: str) -> None:
         self.switch_mode(name)
@@ -69,6 +83,7 @@ class ConvtuiApp(App[None]):
                                 lambda name=p.name: self.switch_mode(name))
         yield SystemCommand(t("app.help_command"), t("app.help_command_summary"),
                             self.action_help)
+        yield from self.tour_commands()
         for lang in LANGUAGES:
             name = LANGUAGE_NAMES[lang]
             yield SystemCommand(t("app.language_command", name=name),
@@ -80,6 +95,7 @@ def _factory(p: Panel) -> Callable[[], Screen]:
     return lambda: p.load()()
 
 
-def run_app(panel_name: str, options: argparse.Namespace) -> int:
-    ConvtuiApp(panel_name, options).run()
+def run_app(panel_name: str, options: argparse.Namespace,
+            tour: TourStart | None = None) -> int:
+    ConvtuiApp(panel_name, options, tour=tour).run()
     return 0

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Tab, Tabs
 from convtui import i18n
 from convtui.i18n import t
 from convtui.ui.panels import PANELS
+from convtui.ui.tour_bar import TourBar
 
 
 class PanelTabs(Tabs):
@@ -81,6 +82,7 @@ class PanelScreen(Localized):
     def compose(self) -> ComposeResult:
         yield PanelTabs(self.PANEL)
         yield from self.compose_body()
+        yield TourBar()  # shown only while the guided tour runs
         yield Footer()
 
     def compose_body(self) -> ComposeResult:
@@ -96,6 +98,7 @@ class PanelScreen(Localized):
 
     def apply_language(self) -> None:
         self.query_one(PanelTabs).relabel()
+        self.query_one(TourBar).relabel()
         super().apply_language()
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:

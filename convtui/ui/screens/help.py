@@ -13,6 +13,7 @@ from textual.widgets import Markdown
 from convtui.i18n import t
 from convtui.ui.panels import PANELS
 from convtui.ui.screens.base import Localized
+from convtui.ui.tour_offer import TourOffer
 
 
 class HelpScreen(Localized, ModalScreen[None]):
@@ -25,7 +26,8 @@ class HelpScreen(Localized, ModalScreen[None]):
         padding: 0 1;
     }
     """
-    BINDINGS: ClassVar = [("escape,q,question_mark,f1", "dismiss", "keys.close_help")]
+    BINDINGS: ClassVar = [("escape,q,question_mark,f1", "dismiss", "keys.close_help"),
+                          ("t", "tour", "keys.tour.resume")]
 
     def __init__(self, panel_help: Callable[[], str]) -> None:
         super().__init__()
@@ -33,10 +35,15 @@ class HelpScreen(Localized, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
+            yield TourOffer()
             yield Markdown(self._markdown())
 
     def relabel(self) -> None:
         self.query_one(Markdown).update(self._markdown())
+        self.query_one(TourOffer).relabel()
+
+    def action_tour(self) -> None:
+        self.query_one(TourOffer).go()
 
     def _markdown(self) -> str:
         return self.panel_help() + "\n" + t("help.common", last=PANELS[-1].key)
