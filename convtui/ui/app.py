@@ -27,7 +27,7 @@ class ConvtuiApp(TourApp):
         *(Binding(p.key, f"open_panel('{p.name}')", f"panels.{p.name}.title", show=False)
           for p in PANELS),
         Binding("question_mark,f1", "help", "keys.help", key_display="?"),
-        Binding("f2", "switch_language", "keys.language", show=False),
+        Binding("f2", "switch_language", "keys.language", show=False, priority=True),
         # Textual adds this one itself unless the app does; ours has a translated label.
         Binding("ctrl+p", "command_palette", "keys.palette", show=False, priority=True),
         Binding("ctrl+q", "quit", "keys.quit", priority=True),

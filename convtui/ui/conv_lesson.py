@@ -29,7 +29,7 @@ class ConvLesson:
     dilation: tuple[int, int] = (1, 1)
     flip: bool = False
     step: int = 0
-    input_name: str = "lecture 5×5"
+    input_name: str = "lecture"  # the Stepper's preset names (stepper.INPUT_PRESETS)
     kernel_name: str = "lecture"
     channel: int = 0  # which input channel the grids show
 

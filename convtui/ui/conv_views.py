@@ -1,6 +1,7 @@
 """Turn a ConvLesson into what the widgets draw: grid views, the written-out arithmetic, the
 neuron picture and the equivalent PyTorch code. Pure functions of the lesson; no math beyond
-reading the engine's step."""
+reading the engine's step. Every word comes from the catalogue when the view is drawn, so a
+redraw after a language switch speaks the new language."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import numpy as np
 from rich.text import Text
 
 from convtui.core.conv import ConvStep
-from convtui.core.geometry import Padding
+from convtui.core.geometry import Padding, explain_output_size
+from convtui.i18n import t
 from convtui.ui.conv_lesson import ConvLesson
 from convtui.ui.fields import show_pair
-from convtui.ui.format import cell_width, fmt
+from convtui.ui.format import cell_width, fmt, fmt_full
 from convtui.ui.widgets.grid import EMPTY, NORMAL, PADDING, GridView
 
 #: Grids wider than this many columns of text are drawn as colour only.
@@ -34,12 +36,16 @@ def input_view(lesson: ConvLesson, marks: frozenset[tuple[int, int]] = frozenset
     kinds = np.where(((rows[:, None] < 0) | (rows[:, None] >= h)) |
                      ((cols[None, :] < 0) | (cols[None, :] >= w)), PADDING, NORMAL)
     window = frozenset((r + top, c + left) for r in step.rows for c in step.cols)
-    c_label = f" channel {lesson.channel}/{lesson.channels}" if lesson.channels > 1 else ""
+    title = t("stepper.grid.input", h=h, w=w)
+    if lesson.channels > 1:
+        title += " " + t("stepper.grid.channel", channel=lesson.channel,
+                         channels=lesson.channels)
+    if any(trace.geometry.pads):
+        title += " · " + t("stepper.grid.pad", pads=_pads(lesson))
     return GridView(
         values=padded, kinds=kinds, window=window,
         marks=frozenset((r + top, c + left) for r, c in marks),
-        title=f"input {h}×{w}{c_label}" + (f" · pad {_pads(lesson)}" if any(
-            trace.geometry.pads) else ""),
+        title=title,
         row_labels=tuple(str(r) if 0 <= r < h else "p" for r in rows),
         col_labels=tuple(str(c % 10) if 0 <= c < w else "p" for c in cols),
         compact=_compact(padded),
@@ -51,14 +57,15 @@ def _pads(lesson: ConvLesson) -> str:
     top, bottom, left, right = lesson.trace.geometry.pads
     if top == bottom == left == right:
         return str(top)
-    return f"{top},{bottom},{left},{right} (t,b,l,r)"
+    return t("stepper.grid.pads_sides", top=top, bottom=bottom, left=left, right=right)
 
 
 def kernel_view(lesson: ConvLesson) -> GridView:
     """The kernel of the shown channel, as applied (rotated 180° when flipped)."""
     weights = lesson.trace.weights[lesson.channel]
     kh, kw = weights.shape
-    title = f"kernel {kh}×{kw}" + (" flipped" if lesson.flip else "")
+    title = t("stepper.grid.kernel_flipped" if lesson.flip else "stepper.grid.kernel",
+              kh=kh, kw=kw)
     return GridView(values=weights, title=title,
                     row_labels=tuple(str(i) for i in range(kh)),
                     col_labels=tuple(str(j) for j in range(kw)))
@@ -73,7 +80,7 @@ def output_view(lesson: ConvLesson, marks: frozenset[tuple[int, int]] = frozense
     step = lesson.current
     return GridView(
         values=out, kinds=kinds, window=frozenset({(step.out_row, step.out_col)}), marks=marks,
-        title=f"output {oh}×{ow}", row_labels=tuple(str(r) for r in range(oh)),
+        title=t("stepper.grid.output", oh=oh, ow=ow), row_labels=tuple(str(r) for r in range(oh)),
         col_labels=tuple(str(c % 10) for c in range(ow)), compact=_compact(out),
         scale_values=out,
     )
@@ -87,7 +94,7 @@ def arithmetic(step: ConvStep, out_name: str = "out") -> Text:
     head = f"{out_name}[{step.out_row},{step.out_col}] = "
     for ch in range(channels):
         if channels > 1:
-            text.append(f"channel {ch}: ", style="bold")
+            text.append(t("stepper.arith.channel", channel=ch) + " ", style="bold")
         for i in range(step.values.shape[1]):
             text.append(head if (ch == 0 and i == 0) else " " * len(head))
             text.append("  " if i == 0 else "+ ")
@@ -102,7 +109,7 @@ def arithmetic(step: ConvStep, out_name: str = "out") -> Text:
             text.append(" " * len(head) + f"= {fmt(step.channel_sums[ch])}\n")
     sums = " + ".join(fmt(s) for s in step.channel_sums) if channels > 1 else None
     tail = " " * len(head) + "+ " + (f"[{sums}] + " if sums else "")
-    text.append(tail + f"bias {fmt(step.bias)} = ")
+    text.append(tail + t("stepper.arith.bias", bias=fmt(step.bias)) + " = ")
     text.append(fmt(step.total), style="bold reverse")
     return text
 
@@ -111,13 +118,44 @@ def window_note(lesson: ConvLesson) -> str:
     """Where the window is, in words, with padding called out."""
     step = lesson.current
     rows, cols = step.rows, step.cols
-    note = (f"window: input rows {rows[0]}…{rows[-1]}, cols {cols[0]}…{cols[-1]}"
-            f" (stride {show_pair(lesson.stride)}, dilation {show_pair(lesson.dilation)})")
+    note = t("stepper.note.window", r0=rows[0], r1=rows[-1], c0=cols[0], c1=cols[-1],
+             stride=show_pair(lesson.stride), dilation=show_pair(lesson.dilation))
     pad_cells = int(step.is_pad.sum())
     if pad_cells:
-        kind = "zeros" if lesson.padding_mode == "zeros" else f"{lesson.padding_mode} copies"
-        note += f"; {pad_cells} cell(s) of padding ({kind}), shown dim"
+        kind = t("stepper.note.zeros") if lesson.padding_mode == "zeros" else t(
+            "stepper.note.copies", mode=lesson.padding_mode)
+        note += t("stepper.note.padding", cells=pad_cells, kind=kind)
     return note
+
+
+def exact_note(lesson: ConvLesson) -> str:
+    """When the step's numbers are not whole, ``fmt`` rounds them; this says so and gives the
+    output cell exactly as the engine computed it (and PyTorch checks it), so the rounded
+    products are never mistaken for the arithmetic itself. Empty for whole numbers."""
+    step = lesson.current
+    value = float(lesson.trace.output[step.out_row, step.out_col])
+    numbers = np.concatenate([step.values.ravel(), step.weights.ravel(), [step.bias, value]])
+    if all(float(v).is_integer() for v in numbers if np.isfinite(v)):
+        return ""
+    return t("stepper.arith.rounded", row=step.out_row, col=step.out_col, value=fmt_full(value))
+
+
+def output_size_note(lesson: ConvLesson) -> str:
+    """The output size worked out with (I - F + 2P) / S + 1, one line per dimension (one line
+    when both agree), in the engine's own words. Empty when the padding is not the same on
+    both sides (even kernels with padding='same'): the formula assumes it is."""
+    g = lesson.trace.geometry
+    top, bottom, left, right = g.pads
+    if top != bottom or left != right:
+        return ""
+    dims = [explain_output_size(size, k, s, p, d) for size, k, s, p, d in zip(
+        g.in_size, g.kernel, g.stride, (top, left), g.dilation, strict=True)]
+    named = [("stepper.arith.size_both", dims[0])] if dims[0].lines == dims[1].lines else [
+        ("stepper.arith.size_height", dims[0]), ("stepper.arith.size_width", dims[1])]
+    lines = [t("stepper.arith.size_formula")]
+    for key, explanation in named:
+        lines.extend(f"  {t(key)} {line}" for line in explanation.lines)
+    return "\n".join(lines)
 
 
 def neuron(step: ConvStep, channel: int) -> Text:
@@ -128,8 +166,8 @@ def neuron(step: ConvStep, channel: int) -> Text:
     vw = max(len(fmt(v)) for v in values)
     ww = max(len(fmt(w)) for w in weights)
     text = Text()
-    text.append(f"one output cell = one neuron: {len(values)} inputs (the window), "
-                f"{len(weights)} weights (the kernel), one bias\n", style="grey50")
+    text.append(t("stepper.neuron.intro", inputs=len(values), weights=len(weights)) + "\n",
+                style="grey50")
     text.append(f"{'x'.rjust(vw + 2)}   w\n", style="grey50")
     mid = len(values) // 2
     for k, (v, w) in enumerate(zip(values, weights, strict=True)):
@@ -140,12 +178,11 @@ def neuron(step: ConvStep, channel: int) -> Text:
         if k == mid:
             text.append(f"── Σ = {fmt(step.channel_sums[channel])}")
             if step.products.shape[0] == 1:
-                text.append(f" + bias {fmt(step.bias)} → ")
+                text.append(" + " + t("stepper.arith.bias", bias=fmt(step.bias)) + " → ")
                 text.append(fmt(step.total), style="bold reverse")
         text.append("\n")
     if step.products.shape[0] > 1:
-        text.append(f"(channel {channel}; the neuron adds every channel's Σ and the bias: "
-                    f"{fmt(step.total)})")
+        text.append(t("stepper.neuron.channels", channel=channel, total=fmt(step.total)))
     return text
 
 
@@ -173,13 +210,12 @@ def pytorch_code(lesson: ConvLesson) -> str:
         "with torch.no_grad():",
         f"    conv.weight.copy_(kernel{'.flip(-2, -1)' if lesson.flip else ''})"
         f"  # shape (1, {c}, {kh}, {kw})",
-        f"    conv.bias.fill_({fmt(lesson.bias)})",
+        f"    conv.bias.fill_({fmt_full(lesson.bias)})",
         f"x = torch.tensor(...)  # shape (1, {c}, {h}, {w}) = (N, C, H, W)",
         f"out = conv(x)          # shape (1, 1, {oh}, {ow})",
     ]
     if lesson.flip:
-        lines.insert(3, "# nn.Conv2d cross-correlates; flipping the kernel makes it a true"
-                        " convolution")
+        lines.insert(3, "# " + t("stepper.code.flip_comment"))
     return "\n".join(lines)
 
 

@@ -21,6 +21,14 @@ def fmt(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def fmt_full(value: float) -> str:
+    """Every digit a float64 holds (the shortest text that reads back as the same number): for
+    saying what the engine computed when the shown numbers are rounded by ``fmt``."""
+    if math.isfinite(value) and not float(value).is_integer():
+        return repr(float(value))
+    return fmt(value)
+
+
 def cell_width(values: np.ndarray) -> int:
     """The width every cell of a grid gets: its longest number plus one space."""
     finite = [fmt(float(v)) for v in np.ravel(values)]

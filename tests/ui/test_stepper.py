@@ -250,6 +250,6 @@ async def test_help_explains_the_stepper() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        assert "Stepper" in app.screen.panel_help
+        assert "Stepper" in app.screen.panel_help()
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

@@ -11,6 +11,7 @@ from typing import ClassVar
 from textual.binding import Binding
 from textual.timer import Timer
 
+from convtui.i18n import t
 from convtui.ui.screens.base import PanelScreen
 
 #: Seconds between steps while playing, slowest to fastest.
@@ -19,13 +20,13 @@ SPEEDS = (2.0, 1.0, 0.5, 0.25, 0.1)
 
 class SteppingPanel(PanelScreen):
     BINDINGS: ClassVar = [
-        Binding("right,l", "step(1)", "Step", key_display="→"),
-        Binding("left,h", "step(-1)", "Back", key_display="←"),
-        Binding("home,g", "jump(0)", "First", show=False),
-        Binding("end,G", "jump(-1)", "Last", show=False),
-        Binding("space", "play", "Play", key_display="␣"),
-        Binding("plus,equals_sign", "speed(1)", "Faster", show=False),
-        Binding("minus", "speed(-1)", "Slower", show=False),
+        Binding("right,l", "step(1)", "keys.stepper.step", key_display="→"),
+        Binding("left,h", "step(-1)", "keys.stepper.back", key_display="←"),
+        Binding("home,g", "jump(0)", "keys.stepper.first", show=False),
+        Binding("end,G", "jump(-1)", "keys.stepper.last", show=False),
+        Binding("space", "play", "keys.stepper.play", key_display="␣"),
+        Binding("plus,equals_sign", "speed(1)", "keys.stepper.faster", show=False),
+        Binding("minus", "speed(-1)", "keys.stepper.slower", show=False),
     ]
 
     def __init__(self) -> None:
@@ -52,7 +53,11 @@ class SteppingPanel(PanelScreen):
     # shared ------------------------------------------------------------------------------
     def playing_note(self) -> str:
         """For the status line while the player runs, else ''."""
-        return f"▶ playing, {1 / SPEEDS[self.speed]:g} steps/s" if self.player else ""
+        return t("stepper.play.playing", rate=self.rate()) if self.player else ""
+
+    def rate(self) -> str:
+        """Steps per second at the current speed, as shown."""
+        return f"{1 / SPEEDS[self.speed]:g}"
 
     def action_step(self, delta: int) -> None:
         self.go_to(min(max(self.step_index + delta, 0), self.step_count - 1))
@@ -77,7 +82,7 @@ class SteppingPanel(PanelScreen):
     def _tick(self) -> None:
         if self.step_index >= self.step_count - 1:
             self.stop_player()
-            self.update_status("done")
+            self.update_status(t("stepper.play.done"))
             return
         self.action_step(1)
 
@@ -86,4 +91,4 @@ class SteppingPanel(PanelScreen):
         if self.player is not None:
             self.stop_player()
             self.player = self.set_interval(SPEEDS[self.speed], self._tick)
-        self.update_status(f"speed {1 / SPEEDS[self.speed]:g} steps/s")
+        self.update_status(t("stepper.play.speed", rate=self.rate()))

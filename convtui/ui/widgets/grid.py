@@ -1,7 +1,9 @@
 """A grid of numbers on a heat scale: the input, the kernel and the output of every panel.
 
 It only draws what it is given (values, which cells are padding, which are highlighted) and
-reports clicks, cursor moves and edit requests; the screens decide what those mean.
+reports clicks, cursor moves and edit requests; the screens decide what those mean. A grid too
+big for its share of the screen (a 28×28 digit at 80×24) sits in a GridBox, which scrolls to
+whatever the screen says must stay in sight.
 """
 
 from __future__ import annotations
@@ -10,10 +12,13 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.containers import ScrollableContainer
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -58,11 +63,11 @@ class HeatGrid(Widget, can_focus=True):
     """
 
     BINDINGS: ClassVar = [
-        Binding("up", "move(-1, 0)", "Up", show=False),
-        Binding("down", "move(1, 0)", "Down", show=False),
-        Binding("left", "move(0, -1)", "Left", show=False),
-        Binding("right", "move(0, 1)", "Right", show=False),
-        Binding("enter", "activate", "Edit cell", show=False),
+        Binding("up", "move(-1, 0)", "keys.stepper.up", show=False),
+        Binding("down", "move(1, 0)", "keys.stepper.down", show=False),
+        Binding("left", "move(0, -1)", "keys.stepper.left", show=False),
+        Binding("right", "move(0, 1)", "keys.stepper.right", show=False),
+        Binding("enter", "activate", "keys.stepper.edit_cell", show=False),
     ]
 
     cursor: reactive[tuple[int, int] | None] = reactive(None)
@@ -113,8 +118,8 @@ class HeatGrid(Widget, can_focus=True):
         return (1 if self._view.title else 0) + (1 if self._view.col_labels else 0)
 
     def get_content_width(self, container, viewport) -> int:
-        rows_title = len(self._view.title)
-        return max(self._label_w + self._cell_w * self._view.values.shape[1], rows_title)
+        title = cell_len(self._view.title)  # a Korean syllable takes two cells
+        return max(self._label_w + self._cell_w * self._view.values.shape[1], title)
 
     def get_content_height(self, container, viewport, width) -> int:
         return self._header_h + self._view.values.shape[0]
@@ -130,6 +135,14 @@ class HeatGrid(Widget, can_focus=True):
     def cell_offset(self, row: int, col: int) -> tuple[int, int]:
         """Where a cell's number is drawn (x, y), the inverse of ``cell_at``."""
         return self._label_w + (col + 1) * self._cell_w - 1, self._header_h + row
+
+    def cells_region(self, first: tuple[int, int], last: tuple[int, int]) -> Region:
+        """The block of cells from ``first`` to ``last`` (row, col), in content offsets."""
+        (r0, c0), (r1, c1) = first, last
+        x0 = self._label_w + min(c0, c1) * self._cell_w
+        x1 = self._label_w + (max(c0, c1) + 1) * self._cell_w
+        y0 = self._header_h + min(r0, r1)
+        return Region(x0, y0, x1 - x0, abs(r1 - r0) + 1)
 
     # drawing ---------------------------------------------------------------------------
     def render(self) -> Text:
@@ -196,8 +209,10 @@ class HeatGrid(Widget, can_focus=True):
             self.cursor = (0, 0)
             self.post_message(self.CursorMoved(self, 0, 0))
 
-    def watch_cursor(self) -> None:
+    def watch_cursor(self, cursor: tuple[int, int] | None) -> None:
         self.refresh()
+        if cursor is not None and isinstance(self.parent, GridBox):
+            self.parent.reveal(self, cursor, cursor)
 
     def action_move(self, dr: int, dc: int) -> None:
         rows, cols = self._view.values.shape
@@ -210,3 +225,19 @@ class HeatGrid(Widget, can_focus=True):
     def action_activate(self) -> None:
         if self.cursor is not None:
             self.post_message(self.EditRequested(self, *self.cursor))
+
+
+class GridBox(ScrollableContainer, can_focus=False):
+    """Holds one HeatGrid and scrolls it when it is bigger than the room it gets; the grid
+    inside keeps the keyboard focus, so the box is not a stop of its own."""
+
+    DEFAULT_CSS = """
+    GridBox { width: auto; height: auto; max-height: 100%; scrollbar-size: 1 1; }
+    """
+
+    def reveal(self, grid: HeatGrid, first: tuple[int, int], last: tuple[int, int]) -> None:
+        """Scroll so the cells from ``first`` to ``last`` of ``grid`` are in sight (the
+        current window, the output cell being written)."""
+        cells = grid.cells_region(first, last)
+        origin = grid.virtual_region.offset
+        self.scroll_to_region(cells.translate(origin), animate=False, immediate=True)
