@@ -13,6 +13,7 @@ import sys
 from convtui.core.layers import Layer, Shape
 from convtui.core.presets import PRESETS
 from convtui.core.spec import SpecError, parse_spec
+from convtui.i18n import t
 
 DEFAULT_PRESET = "lecture"
 PRINT_FORMATS = ("table", "torch", "toml")
@@ -22,15 +23,14 @@ def add_shapes_arguments(parser: argparse.ArgumentParser) -> None:
     which = parser.add_mutually_exclusive_group()
     which.add_argument(
         "--preset", choices=list(PRESETS), metavar="NAME",
-        help=f"start from a preset network: {', '.join(PRESETS)} (default: {DEFAULT_PRESET})")
+        help=t("shapes.cli.preset", names=", ".join(PRESETS), default=DEFAULT_PRESET))
     which.add_argument(
         "--spec", metavar="TEXT",
-        help='a network in the spec grammar, e.g. "1x1x28x28: conv(16,3,p=1) relu maxpool(2) '
-             'flatten linear(3136,10)" (no input shape: 1x1x28x28)')
-    parser.add_argument(
-        "--print", dest="print_as", choices=PRINT_FORMATS,
-        help="print instead of opening the app: the traced table, the PyTorch code, or the "
-             "quiz chain as a TOML puzzle pack; exits 1 if the network does not trace")
+        help=t("shapes.cli.spec", example="1x1x28x28: conv(16,3,p=1) relu maxpool(2) flatten "
+                                          "linear(3136,10)",
+               shape="1x1x28x28"))
+    parser.add_argument("--print", dest="print_as", choices=PRINT_FORMATS,
+                        help=t("shapes.cli.print"))
 
 
 def _network(args: argparse.Namespace) -> tuple[str, str, Shape, tuple[Layer, ...]]:
@@ -40,7 +40,7 @@ def _network(args: argparse.Namespace) -> tuple[str, str, Shape, tuple[Layer, ..
     if text is not None:
         spec = parse_spec(text)
         shape = spec.input_shape or PRESETS[DEFAULT_PRESET].input_shape
-        return "network", "Custom network", shape, spec.layers
+        return "network", t("shapes.custom_network"), shape, spec.layers
     preset = PRESETS[getattr(args, "preset", None) or DEFAULT_PRESET]
     return preset.name, preset.title, preset.input_shape, preset.layers
 
@@ -59,7 +59,7 @@ def run_shapes(args: argparse.Namespace) -> int | None:
     try:
         name, title, shape, layers = _network(args)
     except SpecError as err:
-        err_console.print("convtui shapes: --spec does not parse")
+        err_console.print(t("shapes.cli.spec_error"))
         err_console.print(spec_error_text(err, err_console.width), soft_wrap=True)
         return 1
     how = getattr(args, "print_as", None)
@@ -81,7 +81,7 @@ def run_shapes(args: argparse.Namespace) -> int | None:
     text, error = ((exports.torch, exports.torch_error) if how == "torch"
                    else (exports.toml, exports.toml_error))
     if text is None:
-        err_console.print(f"convtui shapes: {error}", style="red", soft_wrap=True)
+        err_console.print(t("shapes.cli.error", error=error), style="red", soft_wrap=True)
         return 1
     sys.stdout.write(text)
     return 0

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from convtui.core.errors import refuse
 from convtui.core.geometry import (
     PADDING_MODES,
     Padding,
@@ -20,6 +21,7 @@ from convtui.core.geometry import (
     conv_padding,
     pair,
 )
+from convtui.i18n import t
 
 _NUMPY_PAD_MODE = {"zeros": "constant", "reflect": "reflect", "replicate": "edge",
                    "circular": "wrap"}
@@ -56,28 +58,25 @@ def conv_geometry(
     check_positive(dilation_p, "dilation")
     check_positive(kernel, "kernel_size")
     if padding_mode not in PADDING_MODES:
-        raise ValueError(
-            f"padding_mode: expected one of {', '.join(PADDING_MODES)}, got {padding_mode!r}"
-        )
+        raise unknown_padding_mode(padding_mode)
     pads = conv_padding(padding, kernel, stride_p, dilation_p)
     h, w = in_size
     if padding_mode == "reflect" and (max(pads[:2]) >= h or max(pads[2:]) >= w):
-        raise ValueError(
-            f"padding: reflect padding must be smaller than the input ({h}x{w}), "
-            f"got {_pads_text(pads)}"
-        )
+        raise refuse("padding", "core.conv.reflect_too_big", h=h, w=w, pads=_pads_text(pads))
     if padding_mode == "circular" and (max(pads[:2]) > h or max(pads[2:]) > w):
-        raise ValueError(
-            f"padding: circular padding can wrap around at most once, so it must not exceed "
-            f"the input ({h}x{w}), got {_pads_text(pads)}"
-        )
+        raise refuse("padding", "core.conv.circular_too_big", h=h, w=w, pads=_pads_text(pads))
     out_h = conv_output_size(h, kernel[0], stride_p[0], pads[0], pads[1], dilation_p[0], "height")
     out_w = conv_output_size(w, kernel[1], stride_p[1], pads[2], pads[3], dilation_p[1], "width")
     return ConvGeometry(in_size, kernel, stride_p, dilation_p, pads, padding_mode, (out_h, out_w))
 
 
+def unknown_padding_mode(mode: object) -> ValueError:
+    return refuse("padding_mode", "core.conv.padding_mode", modes=", ".join(PADDING_MODES),
+                  value=repr(mode))
+
+
 def _pads_text(pads: tuple[int, int, int, int]) -> str:
-    return f"top {pads[0]}, bottom {pads[1]}, left {pads[2]}, right {pads[3]}"
+    return t("core.conv.pads", top=pads[0], bottom=pads[1], left=pads[2], right=pads[3])
 
 
 def pad_input(x: np.ndarray, geom: ConvGeometry) -> np.ndarray:
@@ -108,15 +107,10 @@ def as_nchw(x: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
         check_extent(weight.shape, "weight")
         return x[None, None], weight[None, None], 2
     if x.ndim not in (3, 4):
-        raise ValueError(
-            f"input: expected a 3-D (C, H, W) or 4-D (N, C, H, W) array (or a 2-D (H, W) one "
-            f"with a 2-D kernel), got {x.ndim}-D shape {tuple(x.shape)}"
-        )
+        raise refuse("input", "core.conv.input_rank", ndim=x.ndim, shape=tuple(x.shape))
     if weight.ndim != 4:
-        raise ValueError(
-            f"weight: expected a 4-D (out_channels, in_channels/groups, kH, kW) array, got "
-            f"{weight.ndim}-D shape {tuple(weight.shape)}"
-        )
+        raise refuse("weight", "core.conv.weight_rank", ndim=weight.ndim,
+                     shape=tuple(weight.shape))
     check_extent(x.shape, "input", batched=x.ndim == 4)
     check_extent(weight.shape, "weight")
     return (x if x.ndim == 4 else x[None]), weight, x.ndim
@@ -124,27 +118,25 @@ def as_nchw(x: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
 
 def check_channels(c_in: int, weight: np.ndarray, groups: int, transposed: bool) -> None:
     if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
-        raise ValueError(f"groups: must be a positive int, got {groups!r}")
+        raise refuse("groups", "core.conv.groups_positive", value=repr(groups))
     if c_in % groups:
-        raise ValueError(
-            f"groups: in_channels ({c_in}) must be divisible by groups ({groups})"
-        )
+        raise groups_not_dividing("in_channels", c_in, groups)
     if transposed:
         if weight.shape[0] != c_in:
-            raise ValueError(
-                f"weight: expected weight.shape[0] == in_channels = {c_in}, got "
-                f"{weight.shape[0]} (weight shape {tuple(weight.shape)})"
-            )
+            raise refuse("weight", "core.conv.transposed_weight_rows", c_in=c_in,
+                         rows=weight.shape[0], shape=tuple(weight.shape))
         return
     if weight.shape[0] % groups:
-        raise ValueError(
-            f"groups: out_channels ({weight.shape[0]}) must be divisible by groups ({groups})"
-        )
+        raise groups_not_dividing("out_channels", weight.shape[0], groups)
     if weight.shape[1] * groups != c_in:
-        raise ValueError(
-            f"weight: expected weight.shape[1] == in_channels / groups = {c_in // groups}, got "
-            f"{weight.shape[1]} (weight shape {tuple(weight.shape)}, input has {c_in} channels)"
-        )
+        raise refuse("weight", "core.conv.weight_channels", expected=c_in // groups,
+                     got=weight.shape[1], shape=tuple(weight.shape), c_in=c_in)
+
+
+def groups_not_dividing(which: str, channels: int, groups: int) -> ValueError:
+    """``which`` is ``in_channels`` or ``out_channels``, as PyTorch names them."""
+    return refuse("groups", "core.conv.groups_divide", which=which, channels=channels,
+                  groups=groups)
 
 
 def check_bias(bias: np.ndarray | None, out_channels: int) -> np.ndarray:
@@ -152,10 +144,8 @@ def check_bias(bias: np.ndarray | None, out_channels: int) -> np.ndarray:
         return np.zeros(out_channels)
     b = np.asarray(bias, dtype=np.float64)
     if b.shape != (out_channels,):
-        raise ValueError(
-            f"bias: expected shape ({out_channels},), one value per output channel, got "
-            f"{tuple(b.shape)}"
-        )
+        raise refuse("bias", "core.conv.bias_shape", channels=out_channels,
+                     shape=tuple(b.shape))
     return b
 
 
@@ -257,7 +247,7 @@ class ConvTrace:
         """The multiply-and-sum behind output cell ``index`` (raster order)."""
         oh, ow = self.geometry.out_size
         if not 0 <= index < oh * ow:
-            raise IndexError(f"step {index} is outside 0..{oh * ow - 1}")
+            raise IndexError(t("core.conv.step_outside", index=index, last=oh * ow - 1))
         r, c = divmod(index, ow)
         g = self.geometry
         top, left = g.pads[0], g.pads[2]
@@ -320,14 +310,11 @@ def conv_trace(
     if w3.ndim == 2:
         w3 = w3[None]
     if x3.ndim != 3 or w3.ndim != 3:
-        raise ValueError(
-            f"input: expected (H, W) or (C, H, W) with a matching kernel, got input "
-            f"{tuple(np.shape(x))} and kernel {tuple(np.shape(weight))}"
-        )
+        raise refuse("input", "core.conv.trace_rank", input=tuple(np.shape(x)),
+                     kernel=tuple(np.shape(weight)))
     if w3.shape[0] != x3.shape[0]:
-        raise ValueError(
-            f"weight: the kernel has {w3.shape[0]} channels but the input has {x3.shape[0]}"
-        )
+        raise refuse("weight", "core.conv.trace_channels", kernel=w3.shape[0],
+                     input=x3.shape[0])
     output = conv2d(x3, w3[None], np.array([bias], dtype=np.float64), stride, padding,
                     dilation, 1, padding_mode, flip)[0]
     weights = flip_kernel(w3) if flip else w3

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from convtui.core.layers import (
+    SIZES,
     AdaptiveAvgPool2d,
     AvgPool2d,
     BatchNorm2d,
@@ -24,7 +25,8 @@ from convtui.core.layers import (
     compact_pair,
     show_shape,
 )
-from convtui.core.network import NetworkTrace, Residual, TraceRow, leaf_rows, trace
+from convtui.core.network import NetworkTrace, Residual, TraceRow, leaf_rows, path_text, trace
+from convtui.i18n import t
 
 #: Layer types a puzzle chain may hold: the ones that keep an image-shaped tensor.
 CHAIN_TYPES = ("conv2d", "conv_transpose2d", "maxpool2d", "avgpool2d", "adaptiveavgpool2d",
@@ -34,7 +36,7 @@ CHAIN_TYPES = ("conv2d", "conv_transpose2d", "maxpool2d", "avgpool2d", "adaptive
 def _traced(input_shape: Sequence[int], layers: Sequence[Layer]) -> NetworkTrace:
     result = trace(input_shape, layers)
     if result.error is not None:
-        raise ValueError(f"cannot export a network that fails to trace: {result.error.text}")
+        raise ValueError(t("core.export.does_not_trace", error=result.error.text))
     return result
 
 
@@ -50,56 +52,32 @@ def _module_code(row: TraceRow, indent: str) -> str:
     """``nn.Conv2d(1, 32, kernel_size=3, padding=1)``: the constructor call for one row,
     defaults left out."""
     layer, width = row.layer, row.in_width
-    args: list[str] = []
-
-    def keyword(name: str, value: object, default: object) -> None:
-        if value != default:
-            args.append(f"{name}={_arg(value)}")  # type: ignore[arg-type]
-
-    if isinstance(layer, (Conv2d, ConvTranspose2d)):
-        name = "Conv2d" if isinstance(layer, Conv2d) else "ConvTranspose2d"
-        args += [str(width), str(layer.out_channels or 1), f"kernel_size={_arg(layer.kernel)}"]
-        keyword("stride", layer.stride, (1, 1))
-        keyword("padding", layer.padding, (0, 0))
-        if isinstance(layer, ConvTranspose2d):
-            keyword("output_padding", layer.output_padding, (0, 0))
-        keyword("dilation", layer.dilation, (1, 1))
-        keyword("groups", layer.groups, 1)
-        keyword("bias", layer.bias, True)
-        if isinstance(layer, Conv2d):
-            keyword("padding_mode", layer.padding_mode, "zeros")
-    elif isinstance(layer, (MaxPool2d, AvgPool2d)):
-        name = "MaxPool2d" if isinstance(layer, MaxPool2d) else "AvgPool2d"
-        args.append(f"kernel_size={_arg(layer.kernel)}")
-        if layer.stride is not None:
-            keyword("stride", layer.stride, layer.kernel)
-        keyword("padding", layer.padding, (0, 0))
-        if isinstance(layer, MaxPool2d):
-            keyword("dilation", layer.dilation, (1, 1))
-        keyword("ceil_mode", layer.ceil_mode, False)
-        if isinstance(layer, AvgPool2d):
-            keyword("count_include_pad", layer.count_include_pad, True)
-    elif isinstance(layer, AdaptiveAvgPool2d):
-        name, args = "AdaptiveAvgPool2d", [_arg(layer.output_size)]
-    elif isinstance(layer, BatchNorm2d):
-        name, args = "BatchNorm2d", [str(width)]
-    elif isinstance(layer, Linear):
-        name, args = "Linear", [str(width), str(layer.out_features)]
-        keyword("bias", layer.bias, True)
-    elif isinstance(layer, Dropout):
-        name = "Dropout"
-        keyword("p", layer.p, 0.5)
-    elif isinstance(layer, (ReLU, Flatten)):
-        name = type(layer).__name__
-    elif isinstance(layer, Residual):
+    if isinstance(layer, Residual):
         inner = indent + "    "
         main = _sequential_code(row.paths["main"], inner)
         short = (_sequential_code(row.paths["shortcut"], inner) if row.paths["shortcut"]
                  else "nn.Identity()")
         return f"Residual(\n{inner}{main},\n{inner}{short},\n{indent})"
+    if isinstance(layer, (Conv2d, ConvTranspose2d)):
+        args = [str(width), str(layer.out_channels or 1), f"kernel_size={_arg(layer.kernel)}"]
+    elif isinstance(layer, (MaxPool2d, AvgPool2d)):
+        args = [f"kernel_size={_arg(layer.kernel)}"]
+    elif isinstance(layer, AdaptiveAvgPool2d):
+        args = [_arg(layer.output_size)]
+    elif isinstance(layer, BatchNorm2d):
+        args = [str(width)]
+    elif isinstance(layer, Linear):
+        args = [str(width), str(layer.out_features)]
+    elif isinstance(layer, (Dropout, ReLU, Flatten)):
+        args = []
     else:
         raise TypeError(f"no PyTorch code for {type(layer).__name__}")
-    return f"nn.{name}({', '.join(args)})"
+    for key, value, default in layer.arguments():
+        if key == "stride" and isinstance(layer, (MaxPool2d, AvgPool2d)):
+            value, default = layer.step, layer.kernel  # PyTorch's default: the kernel size
+        if key not in SIZES and value != default:
+            args.append(f"{key}={_arg(value)}")  # type: ignore[arg-type]
+    return f"nn.{type(layer).__name__}({', '.join(args)})"
 
 
 def _sequential_code(rows: Sequence[TraceRow], indent: str) -> str:
@@ -165,48 +143,15 @@ def layer_dict(layer: Layer) -> dict[str, object]:
     """The dict form ``parse_layer`` reads (defaults left out): ``parse_layer(layer_dict(l))``
     equals ``l``."""
     spec: dict[str, object] = {"type": layer.type}
-
-    def put(key: str, value: object, default: object) -> None:
-        if value != default:
-            spec[key] = list(value) if isinstance(value, tuple) else value
-
-    if isinstance(layer, (Conv2d, ConvTranspose2d)):
-        put("kernel", compact_pair(layer.kernel), None)
-        put("out_channels", layer.out_channels, None)
-        put("stride", compact_pair(layer.stride), 1)
-        put("padding", layer.padding if isinstance(layer.padding, str)
-            else compact_pair(layer.padding), 0)
-        if isinstance(layer, ConvTranspose2d):
-            put("output_padding", compact_pair(layer.output_padding), 0)
-        put("dilation", compact_pair(layer.dilation), 1)
-        put("groups", layer.groups, 1)
-        put("bias", layer.bias, True)
-        if isinstance(layer, Conv2d):
-            put("padding_mode", layer.padding_mode, "zeros")
-    elif isinstance(layer, (MaxPool2d, AvgPool2d)):
-        put("kernel", compact_pair(layer.kernel), None)
-        if layer.stride is not None:
-            put("stride", compact_pair(layer.stride), None)
-        put("padding", compact_pair(layer.padding), 0)
-        if isinstance(layer, MaxPool2d):
-            put("dilation", compact_pair(layer.dilation), 1)
-        put("ceil_mode", layer.ceil_mode, False)
-        if isinstance(layer, AvgPool2d):
-            put("count_include_pad", layer.count_include_pad, True)
-    elif isinstance(layer, AdaptiveAvgPool2d):
-        put("output_size", compact_pair(layer.output_size), None)
-    elif isinstance(layer, BatchNorm2d):
-        put("num_features", layer.num_features, None)
-    elif isinstance(layer, Linear):
-        put("out_features", layer.out_features, None)
-        put("in_features", layer.in_features, None)
-        put("bias", layer.bias, True)
-    elif isinstance(layer, Dropout):
-        put("p", layer.p, 0.5)
-    elif isinstance(layer, Residual):
+    if isinstance(layer, Residual):
         spec["main"] = [layer_dict(sub) for sub in layer.main]
         if layer.shortcut:
             spec["shortcut"] = [layer_dict(sub) for sub in layer.shortcut]
+        return spec
+    for key, value, default in layer.arguments():
+        if value != default:
+            plain = compact_pair(value) if isinstance(value, tuple) else value
+            spec[key] = list(plain) if isinstance(plain, tuple) else plain
     return spec
 
 
@@ -230,10 +175,9 @@ def to_puzzle_pack(
     traced answer. Only layers that keep an image-shaped tensor can be puzzle steps."""
     for i, layer in enumerate(layers):
         if layer.type not in CHAIN_TYPES:
-            raise ValueError(
-                f"layer {i + 1} ({layer.label}): a quiz chain holds spatial layers only "
-                f"({', '.join(CHAIN_TYPES)}); remove {layer.type} to export it"
-            )
+            raise ValueError(t("core.export.not_spatial", where=path_text((i,)),
+                               label=layer.label, types=", ".join(CHAIN_TYPES),
+                               type=layer.type))
     result = _traced(input_shape, layers)
     steps = "".join(f"    {_toml_value(layer_dict(layer))},\n" for layer in layers)
     return (

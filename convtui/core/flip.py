@@ -12,6 +12,8 @@ from typing import Literal
 import numpy as np
 
 from convtui.core.conv import flip_kernel
+from convtui.core.errors import refuse
+from convtui.i18n import t
 
 #: How a kernel relates to its own 180° rotation.
 FlipRelation = Literal["same", "negated", "different"]
@@ -25,7 +27,8 @@ def rotated_position(row: int, col: int, shape: tuple[int, int]) -> tuple[int, i
     """Where weight (row, col) of a kernel of ``shape`` lands after the 180° rotation."""
     height, width = shape
     if not (0 <= row < height and 0 <= col < width):
-        raise IndexError(f"weight ({row}, {col}) is outside a {height}x{width} kernel")
+        raise IndexError(t("core.flip.weight_outside", row=row, col=col, height=height,
+                           width=width))
     return height - 1 - row, width - 1 - col
 
 
@@ -48,7 +51,8 @@ def impulse(shape: tuple[int, int], at: tuple[int, int] | None = None) -> np.nda
     height, width = shape
     row, col = at if at is not None else ((height - 1) // 2, (width - 1) // 2)
     if not (0 <= row < height and 0 <= col < width):
-        raise IndexError(f"impulse position ({row}, {col}) is outside a {height}x{width} input")
+        raise IndexError(t("core.flip.impulse_outside", row=row, col=col, height=height,
+                           width=width))
     x = np.zeros((height, width))
     x[row, col] = 1.0
     return x
@@ -68,7 +72,7 @@ def output_difference(correlation: np.ndarray, convolution: np.ndarray) -> np.nd
     a = np.asarray(correlation, dtype=np.float64)
     b = np.asarray(convolution, dtype=np.float64)
     if a.shape != b.shape:
-        raise ValueError(f"outputs: shapes differ, {a.shape} and {b.shape}")
+        raise refuse("outputs", "core.flip.shapes_differ", first=a.shape, second=b.shape)
     return a - b
 
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from convtui.core.errors import ArgumentError, refuse
+from convtui.i18n import t
+
 IntPair = tuple[int, int]
 Padding = int | tuple[int, int] | str
 
@@ -17,7 +20,7 @@ PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 def pair(value: int | tuple[int, int] | list[int], name: str) -> IntPair:
     """Normalise an int or a 2-sequence of ints to an (h, w) pair, as ``nn.Conv2d`` does."""
     if isinstance(value, bool):
-        raise ValueError(f"{name}: expected an int or a pair of ints, got {value!r}")
+        raise refuse(name, "core.args.int_or_pair", value=repr(value))
     if isinstance(value, int):
         return (value, value)
     if (
@@ -25,28 +28,26 @@ def pair(value: int | tuple[int, int] | list[int], name: str) -> IntPair:
         and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
     ):
         return (int(value[0]), int(value[1]))
-    raise ValueError(f"{name}: expected an int or a pair of ints, got {value!r}")
+    raise refuse(name, "core.args.int_or_pair", value=repr(value))
 
 
 def check_positive(value: IntPair, name: str) -> None:
     """Stride, dilation and kernel sizes must be at least 1 (PyTorch refuses 0 and below)."""
     if min(value) < 1:
-        raise ValueError(f"{name}: must be at least 1, got {_show(value)}")
+        raise below_minimum(name, _show(value), 1)
 
 
 def check_non_negative(value: IntPair, name: str) -> None:
     if min(value) < 0:
-        raise ValueError(f"{name}: must not be negative, got {_show(value)}")
+        raise below_minimum(name, _show(value), 0)
 
 
 def check_extent(shape: tuple[int, ...], name: str, batched: bool = False) -> None:
     """Every axis must hold at least one cell; only a batch axis may be empty, as in PyTorch."""
     axes = tuple(shape[1:] if batched else shape)
     if min(axes) < 1:
-        but = " but the batch" if batched else ""
-        raise ValueError(
-            f"{name}: every dimension{but} must be at least 1, got shape {tuple(shape)}"
-        )
+        key = "core.geometry.empty_axis_batched" if batched else "core.geometry.empty_axis"
+        raise refuse(name, key, shape=tuple(shape))
 
 
 def _show(value: IntPair) -> str:
@@ -74,14 +75,11 @@ def conv_padding(
             return (0, 0, 0, 0)
         if padding == "same":
             if stride != (1, 1):
-                raise ValueError(
-                    "padding: 'same' is not supported for strided convolutions "
-                    f"(stride={_show(stride)}); use stride 1 or a number"
-                )
+                raise refuse("padding", "core.geometry.same_with_stride", stride=_show(stride))
             top, bottom = same_padding(kernel[0], dilation[0])
             left, right = same_padding(kernel[1], dilation[1])
             return (top, bottom, left, right)
-        raise ValueError(f"padding: expected an int, a pair, 'same' or 'valid', got {padding!r}")
+        raise refuse("padding", "core.geometry.padding_word", value=repr(padding))
     ph, pw = pair(padding, "padding")
     check_non_negative((ph, pw), "padding")
     return (ph, ph, pw, pw)
@@ -95,12 +93,17 @@ def conv_output_size(
     padded = size + pad_before + pad_after
     span = effective_kernel(kernel, dilation)
     if span > padded:
-        where = f" in {dim}" if dim else ""
-        raise ValueError(
-            f"kernel: the kernel ({span} cells{', dilated' if dilation > 1 else ''}) is larger "
-            f"than the padded input ({padded} cells){where}"
-        )
+        raise kernel_too_big(span, dilation, padded, dim)
     return (padded - span) // stride + 1
+
+
+def kernel_too_big(span: int, dilation: int, padded: int, dim: str = "") -> ArgumentError:
+    """The window does not fit: ``dim`` is ``height``, ``width`` or empty (one dimension)."""
+    where = {"": "", "height": t("core.geometry.in_height"),
+             "width": t("core.geometry.in_width")}[dim]
+    dilated = t("core.geometry.dilated") if dilation > 1 else ""
+    return refuse("kernel", "core.geometry.kernel_too_big", span=span, dilated=dilated,
+                  padded=padded, where=where)
 
 
 def output_size(
@@ -134,12 +137,18 @@ class Explanation:
         return "\n".join(self.lines)
 
 
-def _validate_scalar(name: str, value: int, minimum: int) -> None:
+def check_int(name: str, value: object, minimum: int) -> None:
+    """A plain int (not a bool) of at least ``minimum`` (1, or 0 for paddings)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{name}: expected an int, got {value!r}")
+        raise refuse(name, "core.args.int", value=repr(value))
     if value < minimum:
-        rule = "must be at least 1" if minimum == 1 else "must not be negative"
-        raise ValueError(f"{name}: {rule}, got {value}")
+        raise below_minimum(name, value, minimum)
+
+
+def below_minimum(name: str, shown: object, minimum: int) -> ArgumentError:
+    """``must be at least 1`` (sizes, strides, dilations) or ``must not be negative``."""
+    key = "core.args.at_least_one" if minimum == 1 else "core.args.not_negative"
+    return refuse(name, key, value=shown)
 
 
 def explain_output_size(
@@ -148,22 +157,19 @@ def explain_output_size(
 ) -> Explanation:
     """Derive one output dimension step by step, e.g. for 64, 7, stride 2, padding 0:
     ``(64 - 7 + 2×0) / 2 + 1 = 29.5``, then ``floor → 29``."""
-    _validate_scalar("size", size, 1)
-    _validate_scalar("kernel", kernel, 1)
-    _validate_scalar("stride", stride, 1)
-    _validate_scalar("padding", padding, 0)
-    _validate_scalar("dilation", dilation, 1)
+    check_int("size", size, 1)
+    check_int("kernel", kernel, 1)
+    check_int("stride", stride, 1)
+    check_int("padding", padding, 0)
+    check_int("dilation", dilation, 1)
     span = effective_kernel(kernel, dilation)
     lines: list[str] = []
     if dilation > 1:
-        lines.append(f"dilated kernel: {dilation}×({kernel} - 1) + 1 = {span}")
+        lines.append(t("core.explain.dilated_kernel", dilation=dilation, kernel=kernel,
+                       span=span))
     numerator = size - span + 2 * padding
-    too_big = ValueError(
-        f"kernel: the kernel ({span} cells{', dilated' if dilation > 1 else ''}) is larger "
-        f"than the padded input ({size + 2 * padding} cells)"
-    )
     if numerator < 0 and not ceil_mode:
-        raise too_big
+        raise kernel_too_big(span, dilation, size + 2 * padding)
     exact = numerator / stride + 1
     lines.append(
         f"({size} - {span} + 2×{padding}) / {stride} + 1 = {numerator} / {stride} + 1 = "
@@ -172,20 +178,19 @@ def explain_output_size(
     if not ceil_mode:
         value = numerator // stride + 1
         if numerator % stride:
-            lines.append(f"{_num(exact)} is not whole: floor it → {value}")
+            lines.append(t("core.explain.floor", exact=_num(exact), value=value))
         return Explanation(value, tuple(lines))
     value = -(-numerator // stride) + 1
     if numerator % stride:
-        lines.append(f"ceil_mode=True: round up → {value}")
+        # starts with "ceil_mode=True:" in every language: views may leave the line out
+        lines.append(t("core.explain.ceil", value=value))
     # PyTorch drops a last window that starts in the right padding, rounded up or not.
     if (value - 1) * stride >= size + padding:
-        lines.append(
-            f"the last window would start at {(value - 1) * stride}, past the input and "
-            f"its left padding ({size + padding}), so it is dropped → {value - 1}"
-        )
+        lines.append(t("core.explain.drop_last", start=(value - 1) * stride,
+                       limit=size + padding, value=value - 1))
         value -= 1
     if value < 1:
-        raise too_big
+        raise kernel_too_big(span, dilation, size + 2 * padding)
     return Explanation(value, tuple(lines))
 
 
@@ -194,17 +199,15 @@ def explain_transposed_output_size(
     dilation: int = 1,
 ) -> Explanation:
     """Derive one transposed-convolution output dimension step by step."""
-    _validate_scalar("size", size, 1)
-    _validate_scalar("kernel", kernel, 1)
-    _validate_scalar("stride", stride, 1)
-    _validate_scalar("padding", padding, 0)
-    _validate_scalar("output_padding", output_padding, 0)
-    _validate_scalar("dilation", dilation, 1)
+    check_int("size", size, 1)
+    check_int("kernel", kernel, 1)
+    check_int("stride", stride, 1)
+    check_int("padding", padding, 0)
+    check_int("output_padding", output_padding, 0)
+    check_int("dilation", dilation, 1)
     if output_padding >= stride and output_padding >= dilation:
-        raise ValueError(
-            f"output_padding: must be smaller than either stride ({stride}) or dilation "
-            f"({dilation}), got {output_padding}"
-        )
+        raise refuse("output_padding", "core.geometry.output_padding_too_big", stride=stride,
+                     dilation=dilation, value=output_padding)
     span = effective_kernel(kernel, dilation)
     value = (size - 1) * stride - 2 * padding + span + output_padding
     lines = [
@@ -214,10 +217,8 @@ def explain_transposed_output_size(
         f"{output_padding} = {value}"
     ]
     if value < 1:
-        raise ValueError(
-            f"padding: the output would have size {value}; reduce padding ({padding}) or "
-            "increase stride or kernel"
-        )
+        raise refuse("padding", "core.geometry.transposed_too_small", value=value,
+                     padding=padding)
     return Explanation(value, tuple(lines))
 
 
@@ -227,17 +228,15 @@ def pool_output_size(
 ) -> int:
     """One dimension of a pooling output, with PyTorch's pooling checks."""
     if padding > kernel // 2:
-        raise ValueError(
-            f"padding: pooling padding must be at most half the kernel size "
-            f"(kernel {kernel} allows at most {kernel // 2}), got {padding}"
-        )
+        raise refuse("padding", "core.geometry.pool_padding", kernel=kernel,
+                     most=kernel // 2, value=padding)
     try:
-        value = output_size(size, kernel, stride, padding, dilation, ceil_mode)
-    except ValueError as err:
-        if str(err).startswith("kernel:") and dim:
-            raise ValueError(f"{err} in {dim}") from None
+        return output_size(size, kernel, stride, padding, dilation, ceil_mode)
+    except ArgumentError as err:
+        if err.argument == "kernel" and dim:
+            raise kernel_too_big(effective_kernel(kernel, dilation), dilation,
+                                 size + 2 * padding, dim) from None
         raise
-    return value
 
 
 def _num(x: float) -> str:

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from typing import ClassVar
 
-from convtui.core.conv import conv_geometry
+from convtui.core.conv import conv_geometry, groups_not_dividing
+from convtui.core.errors import ArgumentError, refuse
 from convtui.core.geometry import (
     Explanation,
     effective_kernel,
@@ -29,9 +30,17 @@ from convtui.core.geometry import (
     explain_transposed_output_size,
 )
 from convtui.core.pool import pool_geometry
+from convtui.i18n import t
 
 IntPair = tuple[int, int]
 Shape = tuple[int, ...]
+#: One argument of a layer: (name, value, default). The name is both the dict-form key and
+#: PyTorch's keyword (``kernel`` is ``kernel_size`` there).
+Option = tuple[str, object, object]
+#: The arguments that size a layer; the spec and the exported code write them first, their own
+#: way (positionally, or as the real channel counts), and the rest as keywords.
+SIZES = frozenset({"kernel", "out_channels", "output_size", "num_features", "out_features",
+                   "in_features"})
 
 
 class LayerError(ValueError):
@@ -88,19 +97,27 @@ def compact_pair(value: IntPair) -> int | IntPair:
     return value[0] if value[0] == value[1] else value
 
 
+def channel_count(channels: int) -> str:
+    """``1 channel``, ``3 channels``: in words, in the current language."""
+    key = "core.layers.channels_one" if channels == 1 else "core.layers.channels_many"
+    return t(key, count=channels)
+
+
 def _tuple_text(value: IntPair) -> str:
     return f"({value[0]}, {value[1]})"
+
+
+def _span(kernel: IntPair, dilation: IntPair) -> IntPair:
+    """The (h, w) input cells a dilated window covers."""
+    return (effective_kernel(kernel[0], dilation[0]), effective_kernel(kernel[1], dilation[1]))
 
 
 def _spatial(tensor: Tensor, name: str) -> tuple[Shape, int | None, int, int]:
     """Split an image-like shape into (batch prefix, channels or None for board form, H, W)."""
     shape = tensor.shape
     if not tensor.is_map:
-        raise LayerError(
-            f"input: {name} needs an image-like [C, H, W] or [N, C, H, W] input, but Flatten "
-            f"already turned it into {show_shape(shape)}",
-            f"move {name} before the flatten",
-        )
+        raise _refused("input", "core.layers.flattened", t("core.layers.flattened_fix", name=name),
+                       name=name, shape=show_shape(shape))
     if len(shape) == 2:
         return (), None, shape[0], shape[1]
     if len(shape) == 3:
@@ -119,52 +136,45 @@ def _out_channels(
     needs ``out_channels``."""
     if in_channels is None:
         if out_channels not in (None, 1):
-            raise LayerError(
-                f"out_channels: a 2-D {show_shape(shape)} input has no channel dimension, so "
-                f"{name} can only give one channel, got out_channels={out_channels}",
-                f"give the input a channel dimension: [1, {shape[0]}, {shape[1]}]",
-            )
+            raise _refused("out_channels", "core.layers.board_out_channels",
+                           t("core.layers.board_out_channels_fix", h=shape[0], w=shape[1]),
+                           shape=show_shape(shape), name=name, value=out_channels)
         return None
     if out_channels is None:
-        plural = "s" if in_channels != 1 else ""
-        raise LayerError(
-            f"out_channels: {name} on a {show_shape(shape)} input ({in_channels} "
-            f"channel{plural}) needs out_channels",
-            f"set out_channels, the number of filters {name} learns (e.g. out_channels=16)",
-        )
+        raise _refused("out_channels", "core.layers.needs_out_channels",
+                       t("core.layers.needs_out_channels_fix", name=name),
+                       name=name, shape=show_shape(shape), channels=channel_count(in_channels))
     return out_channels
 
 
 def _groups_check(groups: int, c_in: int, c_out: int) -> None:
     if c_in % groups:
-        raise LayerError(
-            f"groups: in_channels ({c_in}) must be divisible by groups ({groups})",
-            "use a groups value that divides "
-            f"{c_in}: {', '.join(str(g) for g in range(1, c_in + 1) if c_in % g == 0)}",
-        )
+        divisors = ", ".join(str(g) for g in range(1, c_in + 1) if c_in % g == 0)
+        raise LayerError(str(groups_not_dividing("in_channels", c_in, groups)),
+                         t("core.layers.groups_in_fix", channels=c_in, divisors=divisors))
     if c_out % groups:
-        raise LayerError(
-            f"groups: out_channels ({c_out}) must be divisible by groups ({groups})",
-            f"use out_channels that is a multiple of {groups}",
-        )
+        raise LayerError(str(groups_not_dividing("out_channels", c_out, groups)),
+                         t("core.layers.groups_out_fix", groups=groups))
+
+
+def _refused(argument: str, key: str, fix: str, /, **params: object) -> LayerError:
+    """A LayerError reading ``argument: reason`` (the reason the catalogue string ``key``)."""
+    return LayerError(str(refuse(argument, key, **params)), fix)
 
 
 def _engine(call, *args, fixes: dict[str, str]):
-    """Run a geometry check; turn its ValueError (``key: reason``) into a LayerError whose fix
-    is ``fixes[key]``."""
+    """Run a geometry check; turn its refusal (``argument: reason``) into a LayerError whose
+    fix is ``fixes[argument]``."""
     try:
         return call(*args)
-    except ValueError as err:
-        key = str(err).split(":", 1)[0]
-        raise LayerError(str(err), fixes.get(key, "")) from None
+    except ArgumentError as err:
+        raise LayerError(str(err), fixes.get(err.argument, "")) from None
 
 
 def _fit_fix(size: IntPair, pad_total: IntPair, span: IntPair) -> str:
     """What to change when a window does not fit its (padded) input."""
-    padded = (size[0] + pad_total[0], size[1] + pad_total[1])
-    return (f"the window spans {span[0]}x{span[1]} cells but the padded input is only "
-            f"{padded[0]}x{padded[1]}: use a smaller kernel or dilation, add padding, or "
-            "downsample less before this layer")
+    return t("core.layers.fit_fix", span_h=span[0], span_w=span[1],
+             padded_h=size[0] + pad_total[0], padded_w=size[1] + pad_total[1])
 
 
 def grow_receptive_field(
@@ -202,6 +212,12 @@ class Layer(ABC):
     def label(self) -> str:
         """A short plain tag, e.g. ``conv 5x5 s1 p0``."""
 
+    def arguments(self) -> tuple[Option, ...]:
+        """Every argument, in the order the spec, the dict form and the exported code write
+        them (each leaves one at its default out); a required one has the default None."""
+        return tuple((f.name, getattr(self, f.name), None if f.default is MISSING else f.default)
+                     for f in fields(self))  # type: ignore[arg-type]
+
     def in_width(self, tensor: Tensor) -> int:
         """The input size the layer's constructor takes: channels, or features for Linear."""
         shape = tensor.shape
@@ -216,8 +232,56 @@ class Layer(ABC):
         return rf, jump
 
 
+class _Convolution(Layer):
+    """What Conv2d and ConvTranspose2d share: the channel and groups rules, the repr and the
+    tag. Subclasses are dataclasses with kernel, out_channels, stride, padding, dilation,
+    groups and bias fields."""
+
+    NAME: ClassVar[str]  # the torch.nn class
+    TAG: ClassVar[str]  # the label's first word
+
+    def _channels(self, tensor: Tensor) -> tuple[Shape, int | None, int, int, int | None]:
+        """(batch prefix, in channels, H, W, out channels), None channels for board form."""
+        prefix, c_in, h, w = _spatial(tensor, self.type)
+        c_out = _out_channels(self.type, self.out_channels, c_in, tensor.shape)
+        if c_in is not None and c_out is not None:
+            _groups_check(self.groups, c_in, c_out)
+        elif self.groups != 1:
+            raise _refused("groups", "core.layers.board_groups",
+                           t("core.layers.board_groups_fix"),
+                           shape=show_shape(tensor.shape), value=self.groups)
+        return prefix, c_in, h, w, c_out
+
+    def _repr_extras(self) -> tuple[Option, ...]:
+        """What the repr adds after the stride, in PyTorch's order."""
+        return ()
+
+    def _label_extras(self) -> tuple[Option, ...]:
+        """What the tag adds after the padding."""
+        return ()
+
+    def describe(self, in_channels: int | None = None) -> str:
+        text = (f"{self.NAME}({in_channels or 1}, {self.out_channels or 1}, "
+                f"kernel_size={_tuple_text(self.kernel)}, stride={_tuple_text(self.stride)}")
+        for name, value, default in self._repr_extras():
+            if value != default:
+                shown = _tuple_text(value) if isinstance(value, tuple) else value
+                text += f", {name}={shown}"
+        return text + ")"
+
+    @property
+    def label(self) -> str:
+        pad = self.padding if isinstance(self.padding, str) else show_pair(self.padding)
+        text = (f"{self.TAG} {self.kernel[0]}x{self.kernel[1]} s{show_pair(self.stride)} "
+                f"p{pad}")
+        for tag, value, default in self._label_extras():
+            if value != default:
+                text += f" {tag}{show_pair(value) if isinstance(value, tuple) else value}"
+        return text
+
+
 @dataclass(frozen=True)
-class Conv2d(Layer):
+class Conv2d(_Convolution):
     kernel: IntPair
     out_channels: int | None = None
     stride: IntPair = (1, 1)
@@ -227,26 +291,18 @@ class Conv2d(Layer):
     bias: bool = True
     padding_mode: str = "zeros"
     type: ClassVar[str] = "conv2d"
+    NAME: ClassVar[str] = "Conv2d"
+    TAG: ClassVar[str] = "conv"
 
     def apply(self, tensor: Tensor) -> Applied:
-        prefix, c_in, h, w = _spatial(tensor, "conv2d")
-        c_out = _out_channels("conv2d", self.out_channels, c_in, tensor.shape)
-        if c_in is not None and c_out is not None:
-            _groups_check(self.groups, c_in, c_out)
-        elif self.groups != 1:
-            raise LayerError(
-                f"groups: a 2-D {show_shape(tensor.shape)} input has one channel, so groups "
-                f"must be 1, got {self.groups}",
-                "use groups=1",
-            )
-        spans = (effective_kernel(self.kernel[0], self.dilation[0]),
-                 effective_kernel(self.kernel[1], self.dilation[1]))
+        prefix, c_in, h, w, c_out = self._channels(tensor)
         pad_total = ((0, 0) if isinstance(self.padding, str)
                      else (2 * self.padding[0], 2 * self.padding[1]))
         geom = _engine(conv_geometry, (h, w), self.kernel, self.stride, self.padding,
                        self.dilation, self.padding_mode, fixes={
-                           "kernel": _fit_fix((h, w), pad_total, spans),
-                           "padding": "use padding_mode='zeros' or less padding",
+                           "kernel": _fit_fix((h, w), pad_total,
+                                              _span(self.kernel, self.dilation)),
+                           "padding": t("core.layers.padding_mode_fix"),
                        })
         explanations = _conv_explanations(geom.in_size, self.kernel, self.stride, geom.pads,
                                           self.dilation, geom.out_size)
@@ -260,36 +316,16 @@ class Conv2d(Layer):
         return Applied(out, explanations, params, macs)
 
     def receptive(self, rf, jump, before, after):
-        span = (effective_kernel(self.kernel[0], self.dilation[0]),
-                effective_kernel(self.kernel[1], self.dilation[1]))
-        return grow_receptive_field(rf, jump, span, self.stride)
+        return grow_receptive_field(rf, jump, _span(self.kernel, self.dilation), self.stride)
 
-    def describe(self, in_channels: int | None = None) -> str:
-        text = (f"Conv2d({in_channels or 1}, {self.out_channels or 1}, "
-                f"kernel_size={_tuple_text(self.kernel)}, stride={_tuple_text(self.stride)}")
-        if isinstance(self.padding, str):
-            text += f", padding={self.padding}"
-        elif self.padding != (0, 0):
-            text += f", padding={_tuple_text(self.padding)}"
-        if self.dilation != (1, 1):
-            text += f", dilation={_tuple_text(self.dilation)}"
-        if self.groups != 1:
-            text += f", groups={self.groups}"
-        if not self.bias:
-            text += ", bias=False"
-        if self.padding_mode != "zeros":
-            text += f", padding_mode={self.padding_mode}"
-        return text + ")"
 
-    @property
-    def label(self) -> str:
-        pad = self.padding if isinstance(self.padding, str) else show_pair(self.padding)
-        text = f"conv {self.kernel[0]}x{self.kernel[1]} s{show_pair(self.stride)} p{pad}"
-        if self.dilation != (1, 1):
-            text += f" d{show_pair(self.dilation)}"
-        if self.groups != 1:
-            text += f" g{self.groups}"
-        return text
+    def _repr_extras(self) -> tuple[Option, ...]:
+        return (("padding", self.padding, (0, 0)), ("dilation", self.dilation, (1, 1)),
+                ("groups", self.groups, 1), ("bias", self.bias, True),
+                ("padding_mode", self.padding_mode, "zeros"))
+
+    def _label_extras(self) -> tuple[Option, ...]:
+        return (("d", self.dilation, (1, 1)), ("g", self.groups, 1))
 
 
 def _conv_explanations(
@@ -306,15 +342,15 @@ def _conv_explanations(
                                                before, dilation[axis])
         else:
             result[name] = Explanation(out_size[axis], (
-                f"padding='same': {before} cell(s) before and {after} after "
-                f"(total {dilation[axis]}×({kernel[axis]} - 1) = {before + after}), so the "
-                f"size stays {out_size[axis]}",
+                t("core.layers.same_padding", before=before, after=after,
+                  dilation=dilation[axis], kernel=kernel[axis], total=before + after,
+                  size=out_size[axis]),
             ))
     return result
 
 
 @dataclass(frozen=True)
-class ConvTranspose2d(Layer):
+class ConvTranspose2d(_Convolution):
     kernel: IntPair
     out_channels: int | None = None
     stride: IntPair = (1, 1)
@@ -324,25 +360,18 @@ class ConvTranspose2d(Layer):
     groups: int = 1
     bias: bool = True
     type: ClassVar[str] = "conv_transpose2d"
+    NAME: ClassVar[str] = "ConvTranspose2d"
+    TAG: ClassVar[str] = "convT"
 
     def apply(self, tensor: Tensor) -> Applied:
-        prefix, c_in, h, w = _spatial(tensor, "conv_transpose2d")
-        c_out = _out_channels("conv_transpose2d", self.out_channels, c_in, tensor.shape)
-        if c_in is not None and c_out is not None:
-            _groups_check(self.groups, c_in, c_out)
-        elif self.groups != 1:
-            raise LayerError(
-                f"groups: a 2-D {show_shape(tensor.shape)} input has one channel, so groups "
-                f"must be 1, got {self.groups}",
-                "use groups=1",
-            )
+        prefix, c_in, h, w, c_out = self._channels(tensor)
         explanations = {}
         for axis, (name, size) in enumerate((("H", h), ("W", w))):
             explanations[name] = _engine(
                 explain_transposed_output_size, size, self.kernel[axis], self.stride[axis],
                 self.padding[axis], self.output_padding[axis], self.dilation[axis], fixes={
-                    "output_padding": "use an output_padding smaller than the stride",
-                    "padding": "use less padding or a bigger kernel",
+                    "output_padding": t("core.layers.output_padding_fix"),
+                    "padding": t("core.layers.transposed_padding_fix"),
                 },
             )
         oh, ow = explanations["H"].value, explanations["W"].value
@@ -357,55 +386,44 @@ class ConvTranspose2d(Layer):
         # land on the stride's grid unevenly), so there is no single receptive field.
         return None, None
 
-    def describe(self, in_channels: int | None = None) -> str:
-        text = (f"ConvTranspose2d({in_channels or 1}, {self.out_channels or 1}, "
-                f"kernel_size={_tuple_text(self.kernel)}, stride={_tuple_text(self.stride)}")
-        if self.padding != (0, 0):
-            text += f", padding={_tuple_text(self.padding)}"
-        if self.dilation != (1, 1):
-            text += f", dilation={_tuple_text(self.dilation)}"
-        if self.output_padding != (0, 0):
-            text += f", output_padding={_tuple_text(self.output_padding)}"
-        if self.groups != 1:
-            text += f", groups={self.groups}"
-        if not self.bias:
-            text += ", bias=False"
-        return text + ")"
 
-    @property
-    def label(self) -> str:
-        text = (f"convT {self.kernel[0]}x{self.kernel[1]} s{show_pair(self.stride)} "
-                f"p{show_pair(self.padding)}")
-        if self.output_padding != (0, 0):
-            text += f" op{show_pair(self.output_padding)}"
-        if self.dilation != (1, 1):
-            text += f" d{show_pair(self.dilation)}"
-        if self.groups != 1:
-            text += f" g{self.groups}"
-        return text
+    def _repr_extras(self) -> tuple[Option, ...]:
+        return (("padding", self.padding, (0, 0)), ("dilation", self.dilation, (1, 1)),
+                ("output_padding", self.output_padding, (0, 0)), ("groups", self.groups, 1),
+                ("bias", self.bias, True))
+
+    def _label_extras(self) -> tuple[Option, ...]:
+        return (("op", self.output_padding, (0, 0)), ("d", self.dilation, (1, 1)),
+                ("g", self.groups, 1))
 
 
 @dataclass(frozen=True)
 class _Pool2d(Layer):
+    """Max and average pooling. Each subclass adds ``ceil_mode`` (and its own arguments) in the
+    order PyTorch's signature has them, the order the spec and exports write them in."""
+
     kernel: IntPair
     stride: IntPair | None = None  # None: the kernel size, as in PyTorch
     padding: IntPair = (0, 0)
-    ceil_mode: bool = False
+    kind: ClassVar[str]  # "max" or "avg", as convtui.core.pool names them
 
     @property
     def step(self) -> IntPair:
         return self.kernel if self.stride is None else self.stride
 
-    def _pool_apply(self, tensor: Tensor, kind: str, dilation: IntPair) -> Applied:
+    @property
+    def window_dilation(self) -> IntPair:
+        return (1, 1)
+
+    def apply(self, tensor: Tensor) -> Applied:
         prefix, c_in, h, w = _spatial(tensor, self.type)
-        spans = (effective_kernel(self.kernel[0], dilation[0]),
-                 effective_kernel(self.kernel[1], dilation[1]))
+        dilation = self.window_dilation
         pad_total = (2 * self.padding[0], 2 * self.padding[1])
-        geom = _engine(pool_geometry, (h, w), kind, self.kernel, self.step, self.padding,
+        geom = _engine(pool_geometry, (h, w), self.kind, self.kernel, self.step, self.padding,
                        dilation, self.ceil_mode, fixes={
-                           "kernel": _fit_fix((h, w), pad_total, spans),
-                           "padding": (f"use padding at most {min(self.kernel) // 2} "
-                                       "(half the kernel) or a bigger kernel"),
+                           "kernel": _fit_fix((h, w), pad_total, _span(self.kernel, dilation)),
+                           "padding": t("core.layers.pool_padding_fix",
+                                        most=min(self.kernel) // 2),
                        })
         explanations = {
             name: explain_output_size((h, w)[axis], self.kernel[axis], self.step[axis],
@@ -414,6 +432,10 @@ class _Pool2d(Layer):
         }
         out = Tensor(_map_shape(prefix, c_in, *geom.out_size))
         return Applied(out, explanations, 0, 0)
+
+    def receptive(self, rf, jump, before, after):
+        return grow_receptive_field(rf, jump, _span(self.kernel, self.window_dilation),
+                                    self.step)
 
     def _pool_label(self, name: str) -> str:
         text = f"{name} {self.kernel[0]}x{self.kernel[1]} s{show_pair(self.step)}"
@@ -427,15 +449,14 @@ class _Pool2d(Layer):
 @dataclass(frozen=True)
 class MaxPool2d(_Pool2d):
     dilation: IntPair = (1, 1)
+    ceil_mode: bool = False
     type: ClassVar[str] = "maxpool2d"
+    kind: ClassVar[str] = "max"
 
-    def apply(self, tensor: Tensor) -> Applied:
-        return self._pool_apply(tensor, "max", self.dilation)
+    @property
+    def window_dilation(self) -> IntPair:
+        return self.dilation
 
-    def receptive(self, rf, jump, before, after):
-        span = (effective_kernel(self.kernel[0], self.dilation[0]),
-                effective_kernel(self.kernel[1], self.dilation[1]))
-        return grow_receptive_field(rf, jump, span, self.step)
 
     def describe(self, in_channels: int | None = None) -> str:
         return (f"MaxPool2d(kernel_size={compact_pair(self.kernel)}, "
@@ -450,14 +471,11 @@ class MaxPool2d(_Pool2d):
 
 @dataclass(frozen=True)
 class AvgPool2d(_Pool2d):
+    ceil_mode: bool = False
     count_include_pad: bool = True
     type: ClassVar[str] = "avgpool2d"
+    kind: ClassVar[str] = "avg"
 
-    def apply(self, tensor: Tensor) -> Applied:
-        return self._pool_apply(tensor, "avg", (1, 1))
-
-    def receptive(self, rf, jump, before, after):
-        return grow_receptive_field(rf, jump, self.kernel, self.step)
 
     def describe(self, in_channels: int | None = None) -> str:
         return (f"AvgPool2d(kernel_size={compact_pair(self.kernel)}, "
@@ -478,13 +496,11 @@ class AdaptiveAvgPool2d(Layer):
         explanations = {}
         for axis, (name, size) in enumerate((("H", h), ("W", w))):
             out = self.output_size[axis]
-            windows = _adaptive_windows(size, out)
-            sizes = sorted({b - a for a, b in windows})
-            detail = (f"every window covers {sizes[0]} cell(s)" if len(sizes) == 1
-                      else f"windows cover {sizes[0]} to {sizes[-1]} cells")
+            sizes = sorted({b - a for a, b in _adaptive_windows(size, out)})
+            detail = (t("core.layers.adaptive_even", cells=sizes[0]) if len(sizes) == 1
+                      else t("core.layers.adaptive_uneven", low=sizes[0], high=sizes[-1]))
             explanations[name] = Explanation(out, (
-                f"adaptive pooling always gives the requested size: {size} → {out} "
-                f"({detail})",
+                t("core.layers.adaptive", size=size, out=out, detail=detail),
             ))
         out_t = Tensor(_map_shape(prefix, c_in, *self.output_size))
         return Applied(out_t, explanations, 0, 0)
@@ -549,26 +565,19 @@ class BatchNorm2d(Layer):
     def apply(self, tensor: Tensor) -> Applied:
         shape = tensor.shape
         if not tensor.is_map or len(shape) != 4:
-            fix = (f"add a batch dimension: input [1, {', '.join(map(str, shape))}]"
+            fix = (t("core.layers.batchnorm_add_batch", dims=", ".join(map(str, shape)))
                    if tensor.is_map and len(shape) == 3 else
-                   "put batchnorm2d right after a conv, on an [N, C, H, W] tensor")
-            raise LayerError(
-                f"input: BatchNorm2d expects a 4-D [N, C, H, W] input, got {len(shape)}-D "
-                f"{show_shape(shape)}",
-                fix,
-            )
+                   t("core.layers.batchnorm_after_conv"))
+            raise _refused("input", "core.layers.batchnorm_rank", fix, ndim=len(shape),
+                           shape=show_shape(shape))
         channels = shape[1]
         if self.num_features is not None and self.num_features != channels:
-            raise LayerError(
-                f"num_features: the input has {channels} channels but the layer expects "
-                f"num_features={self.num_features}",
-                f"use BatchNorm2d({channels})",
-            )
+            raise _refused("num_features", "core.layers.batchnorm_features",
+                           t("core.layers.batchnorm_features_fix", channels=channels),
+                           channels=channels, expected=self.num_features)
         notes = ()
         if shape[0] * shape[2] * shape[3] == 1:
-            notes = ("in training mode PyTorch refuses this: a batch of 1 at 1x1 gives one "
-                     "value per channel, too few to normalise; train with a batch of 2 or more "
-                     "(evaluation mode, model.eval(), is fine)",)
+            notes = (t("core.layers.batchnorm_one_value"),)
         # Scale and shift per channel are trained; running mean/var are buffers, not params.
         return Applied(tensor, {}, 2 * channels, math.prod(shape), notes)
 
@@ -589,20 +598,15 @@ class Flatten(Layer):
     def apply(self, tensor: Tensor) -> Applied:
         shape = tensor.shape
         if tensor.board_form:
-            raise LayerError(
-                f"input: a 2-D {show_shape(shape)} input has no batch or channel dimension "
-                "to keep, so Flatten (which starts at dimension 1) would leave it as it is",
-                f"give the input as [1, 1, {shape[0]}, {shape[1]}]",
-            )
+            raise _refused("input", "core.layers.flatten_board",
+                           t("core.layers.flatten_board_fix", h=shape[0], w=shape[1]),
+                           shape=show_shape(shape))
         merged = shape[1:]
         features = math.prod(merged)
         product = "×".join(map(str, merged))
         lines = [f"{product} = {features}"] if len(merged) > 1 else [f"{features}"]
         if len(shape) == 3 and tensor.is_map:
-            lines.append(
-                f"the input has no batch dimension, so the first one ({shape[0]} channels) "
-                "is kept: nn.Flatten starts at dimension 1"
-            )
+            lines.append(t("core.layers.flatten_unbatched", channels=shape[0]))
         out = Tensor((shape[0], features), is_map=False, flat_from=merged,
                      unbatched=len(shape) == 3 and tensor.is_map)
         return Applied(out, {"features": Explanation(features, tuple(lines))}, 0, 0)
@@ -628,32 +632,26 @@ class Linear(Layer):
     def apply(self, tensor: Tensor) -> Applied:
         shape = tensor.shape
         if tensor.board_form:
-            raise LayerError(
-                f"input: a 2-D {show_shape(shape)} input is an image; Linear needs features",
-                f"give the input as [1, 1, {shape[0]}, {shape[1]}] and add flatten first",
-            )
+            raise _refused("input", "core.layers.linear_board",
+                           t("core.layers.linear_board_fix", h=shape[0], w=shape[1]),
+                           shape=show_shape(shape))
         last = shape[-1]
         if tensor.is_map and self.in_features != last:
             features = math.prod(shape[-3:]) if len(shape) == 4 else math.prod(shape[-2:])
-            raise LayerError(
-                f"input: Linear on the feature map {show_shape(shape)} would only act on its "
-                f"last dimension ({last}); flatten it first",
-                f"add flatten before linear, then use Linear({features}, {self.out_features})",
-            )
+            raise _refused("input", "core.layers.linear_map",
+                           t("core.layers.linear_map_fix", features=features,
+                             out=self.out_features),
+                           shape=show_shape(shape), last=last)
         if self.in_features is not None and self.in_features != last:
-            where = (f" ({'*'.join(map(str, tensor.flat_from))})"
-                     if len(tensor.flat_from) > 1 else "")
-            fix = f"use Linear({last}, {self.out_features})"
+            fix = t("core.layers.use_linear", features=last, out=self.out_features)
             if tensor.unbatched:
                 batched = ", ".join(map(str, (1, shape[0], *tensor.flat_from)))
-                fix = (f"the input has no batch dimension, so Flatten kept its {shape[0]} "
-                       f"channels apart; give the input as [{batched}] and use "
-                       f"Linear({shape[0] * last}, {self.out_features})")
-            raise LayerError(
-                f"in_features: the input has {last} features{where} but Linear expects "
-                f"in_features={self.in_features}",
-                fix,
-            )
+                fix = t("core.layers.linear_unbatched_fix", channels=shape[0], shape=batched,
+                        features=shape[0] * last, out=self.out_features)
+            key = ("core.layers.linear_features_from" if len(tensor.flat_from) > 1
+                   else "core.layers.linear_features")
+            raise _refused("in_features", key, fix, features=last, expected=self.in_features,
+                           dims="*".join(map(str, tensor.flat_from)))
         params = last * self.out_features + (self.out_features if self.bias else 0)
         batch = math.prod(shape[:-1])
         out = Tensor((*shape[:-1], self.out_features), is_map=tensor.is_map)
@@ -661,6 +659,7 @@ class Linear(Layer):
 
     def receptive(self, rf, jump, before, after):
         return None, None
+
 
     def describe(self, in_channels: int | None = None) -> str:
         features = self.in_features or in_channels or 1

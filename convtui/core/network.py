@@ -21,7 +21,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from convtui.core.geometry import PADDING_MODES, Explanation, conv_padding
+from convtui.core.conv import unknown_padding_mode
+from convtui.core.errors import ArgumentError, refuse
+from convtui.core.geometry import PADDING_MODES, Explanation, below_minimum, check_int, conv_padding
 from convtui.core.layers import (
     AdaptiveAvgPool2d,
     Applied,
@@ -41,6 +43,7 @@ from convtui.core.layers import (
     Tensor,
     show_shape,
 )
+from convtui.i18n import t
 
 Path = tuple[int | str, ...]
 
@@ -72,15 +75,18 @@ class Residual(Layer):
 
     @property
     def label(self) -> str:
-        kind = "projection" if self.shortcut else "identity"
-        return f"residual ({kind} shortcut)"
+        if self.shortcut:
+            return t("core.network.residual_projection")
+        return t("core.network.residual_identity")
 
 
 def path_text(path: Path) -> str:
     """``(3, "main", 0)`` as ``layer 4, main path layer 1`` (counting from 1)."""
-    text = f"layer {int(path[0]) + 1}"
+    text = t("core.network.layer", number=int(path[0]) + 1)
     for i in range(1, len(path) - 1, 2):
-        text += f", {path[i]} path layer {int(path[i + 1]) + 1}"
+        key = ("core.network.main_path_layer" if path[i] == "main"
+               else "core.network.shortcut_path_layer")
+        text += t(key, number=int(path[i + 1]) + 1)
     return text
 
 
@@ -138,8 +144,9 @@ class TraceError:
 
     @property
     def text(self) -> str:
-        text = f"{self.where} ({self.layer.label}) on {show_shape(self.in_shape)}: {self.message}"
-        return f"{text}\nfix: {self.fix}" if self.fix else text
+        text = t("core.network.stopped", where=self.where, label=self.layer.label,
+                 shape=show_shape(self.in_shape), message=self.message)
+        return f"{text}\n{t('core.network.fix', fix=self.fix)}" if self.fix else text
 
 
 @dataclass(frozen=True)
@@ -185,11 +192,9 @@ def check_input_shape(input_shape: Sequence[int]) -> Shape:
     if shape is None or not 2 <= len(shape) <= 4 or not all(
         isinstance(d, int) and not isinstance(d, bool) for d in shape
     ):
-        raise ValueError(
-            f"input: expected [H, W], [C, H, W] or [N, C, H, W] as ints, got {input_shape!r}"
-        )
+        raise refuse("input", "core.network.input_form", value=repr(input_shape))
     if min(shape) < 1:
-        raise ValueError(f"input: every dimension must be at least 1, got {list(shape)}")
+        raise refuse("input", "core.network.input_empty", shape=list(shape))
     return shape
 
 
@@ -246,16 +251,11 @@ def _trace_block(
         outs[name] = (rows, out)
     (main_rows, main_out), (short_rows, short_out) = outs["main"], outs["shortcut"]
     if main_out.shape != short_out.shape or main_out.is_map != short_out.is_map:
-        fix = "make both paths give the same shape"
-        if main_out.is_map and len(main_out.shape) == len(tensor.shape) >= 3:
-            stride = tensor.shape[-1] // max(main_out.shape[-1], 1)
-            fix = (f"give the shortcut a 1x1 conv with out_channels={main_out.shape[-3]}"
-                   + (f" and stride {stride}" if stride > 1 else "") + ", then batchnorm2d")
         return TraceError(
             path[0], path, block, tensor.shape,
-            f"residual: the main path gives {show_shape(main_out.shape)} but the shortcut "
-            f"gives {show_shape(short_out.shape)}; they must match to be added",
-            fix,
+            str(refuse("residual", "core.network.residual_mismatch",
+                       main=show_shape(main_out.shape), shortcut=show_shape(short_out.shape))),
+            _projection_fix(block, tensor, main_out),
         )
     rows_all = main_rows + short_rows
     applied = Applied(main_out, {}, sum(r.params for r in rows_all), sum(r.macs for r in rows_all))
@@ -270,9 +270,23 @@ def _trace_block(
     return applied, {"main": main_rows, "shortcut": short_rows}, new_rf, new_jump
 
 
-# ---- the dict (TOML) form -------------------------------------------------------------------
+def _projection_fix(block: Residual, tensor: Tensor, main_out: Tensor) -> str:
+    """How to make the shortcut match the main path: a 1x1 conv with the main path's channels
+    and stride (or, if the shortcut has one already, those settings on it)."""
+    if not (main_out.is_map and len(main_out.shape) == len(tensor.shape) >= 3):
+        return t("core.network.same_shape_fix")
+    channels = main_out.shape[-3]
+    stride = tensor.shape[-1] // max(main_out.shape[-1], 1)
+    existing = next((i for i, layer in enumerate(block.shortcut)
+                     if isinstance(layer, Conv2d) and layer.kernel == (1, 1)), None)
+    if existing is not None:
+        return t("core.network.change_projection_fix", number=existing + 1, channels=channels,
+                 stride=stride)
+    key = "core.network.projection_stride_fix" if stride > 1 else "core.network.projection_fix"
+    return t(key, channels=channels, stride=stride)
 
-_INT_PAIR = "an int or [h, w]"
+
+# ---- the dict (TOML) form -------------------------------------------------------------------
 
 _KEYS: dict[str, tuple[str, ...]] = {
     "conv2d": ("kernel", "stride", "padding", "dilation", "out_channels", "groups", "bias",
@@ -306,23 +320,28 @@ def parse_layer(spec: Mapping[str, object]) -> Layer:
     """Build a layer from its dict form, e.g. ``{"type": "conv2d", "kernel": 5,
     "out_channels": 5}``. Raises ValueError starting with the offending key."""
     if not isinstance(spec, Mapping):
-        raise ValueError(f"layer: expected a table like {{type = \"conv2d\", ...}}, got {spec!r}")
+        raise refuse("layer", "core.network.layer_table", value=repr(spec))
     kind = spec.get("type")
+    known = ", ".join(LAYER_TYPES)
     if kind is None:
-        raise ValueError(f"type: missing; known types: {', '.join(LAYER_TYPES)}")
+        raise refuse("type", "core.network.type_missing", known=known)
     if kind not in _KEYS:
-        raise ValueError(f"type: unknown layer type {kind!r}; known: {', '.join(LAYER_TYPES)}")
+        raise refuse("type", "core.network.type_unknown", kind=repr(kind), known=known)
     allowed = _KEYS[str(kind)]
     for key in spec:
         if key != "type" and key not in allowed:
             close = [_TORCH_NAMES[key]] if key in _TORCH_NAMES else difflib.get_close_matches(
                 str(key), allowed, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else (
-                f"; {kind} takes {', '.join(allowed)}" if allowed else f"; {kind} takes none")
-            raise ValueError(f"{key}: unknown key for {kind}{hint}")
+            if close:
+                raise refuse(str(key), "core.network.key_unknown_close", kind=kind,
+                             close=repr(close[0]))
+            if allowed:
+                raise refuse(str(key), "core.network.key_unknown", kind=kind,
+                             allowed=", ".join(allowed))
+            raise refuse(str(key), "core.network.key_unknown_none", kind=kind)
     for key in _REQUIRED.get(str(kind), ()):
         if key not in spec:
-            raise ValueError(f"{key}: required for {kind}")
+            raise refuse(key, "core.network.key_required", kind=kind)
     return _BUILDERS[str(kind)](spec)
 
 
@@ -330,35 +349,35 @@ def _int(spec: Mapping[str, object], key: str, default: int | None, minimum: int
     value = spec.get(key, default)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{key}: expected an int, got {value!r}")
-    if value < minimum:
-        rule = "must be at least 1" if minimum == 1 else "must not be negative"
-        raise ValueError(f"{key}: {rule}, got {value}")
-    return value
+    check_int(key, value, minimum)
+    return value  # type: ignore[return-value]
+
+
+def _as_pair(value: object) -> IntPair | None:
+    """An int or an [h, w] list of ints as a pair; None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value, value)
+    if isinstance(value, (list, tuple)) and len(value) == 2 and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        return (int(value[0]), int(value[1]))
+    return None
 
 
 def _pair(spec: Mapping[str, object], key: str, default: IntPair, minimum: int) -> IntPair:
     value = spec.get(key, default)
-    if isinstance(value, int) and not isinstance(value, bool):
-        pair = (value, value)
-    elif isinstance(value, (list, tuple)) and len(value) == 2 and all(
-        isinstance(v, int) and not isinstance(v, bool) for v in value
-    ):
-        pair = (int(value[0]), int(value[1]))
-    else:
-        raise ValueError(f"{key}: expected {_INT_PAIR}, got {value!r}")
+    pair = _as_pair(value)
+    if pair is None:
+        raise refuse(key, "core.network.int_or_hw", value=repr(value))
     if min(pair) < minimum:
-        rule = "must be at least 1" if minimum == 1 else "must not be negative"
-        shown = pair[0] if pair[0] == pair[1] else list(pair)
-        raise ValueError(f"{key}: {rule}, got {shown}")
+        raise below_minimum(key, pair[0] if pair[0] == pair[1] else list(pair), minimum)
     return pair
 
 
 def _bool(spec: Mapping[str, object], key: str, default: bool) -> bool:
     value = spec.get(key, default)
     if not isinstance(value, bool):
-        raise ValueError(f"{key}: expected true or false, got {value!r}")
+        raise refuse(key, "core.args.bool", value=repr(value))
     return value
 
 
@@ -368,22 +387,16 @@ def _conv(spec: Mapping[str, object]) -> Conv2d:
     dilation = _pair(spec, "dilation", (1, 1), 1)
     raw = spec.get("padding", 0)
     padding: IntPair | str
-    if isinstance(raw, str):
-        if raw not in ("same", "valid"):
-            raise ValueError(f"padding: expected {_INT_PAIR}, 'same' or 'valid', got {raw!r}")
+    if isinstance(raw, str) and raw in ("same", "valid"):
         conv_padding(raw, kernel, stride, dilation)  # 'same' with a stride: PyTorch refuses
         padding = raw
+    elif _as_pair(raw) is None:
+        raise refuse("padding", "core.network.padding_word", value=repr(raw))
     else:
-        try:
-            padding = _pair(spec, "padding", (0, 0), 0)
-        except ValueError as err:
-            if "expected" in str(err):
-                raise ValueError(
-                    f"padding: expected {_INT_PAIR}, 'same' or 'valid', got {raw!r}") from None
-            raise
+        padding = _pair(spec, "padding", (0, 0), 0)
     mode = spec.get("padding_mode", "zeros")
     if mode not in PADDING_MODES:
-        raise ValueError(f"padding_mode: expected one of {', '.join(PADDING_MODES)}, got {mode!r}")
+        raise unknown_padding_mode(mode)
     return Conv2d(
         kernel=kernel, out_channels=_int(spec, "out_channels", None, 1), stride=stride,
         padding=padding, dilation=dilation, groups=_int(spec, "groups", 1, 1) or 1,
@@ -421,7 +434,7 @@ def _avgpool(spec: Mapping[str, object]) -> AvgPool2d:
 def _dropout(spec: Mapping[str, object]) -> Dropout:
     p = spec.get("p", 0.5)
     if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
-        raise ValueError(f"p: expected a probability between 0 and 1, got {p!r}")
+        raise refuse("p", "core.network.probability", value=repr(p))
     return Dropout(float(p))
 
 
@@ -430,16 +443,16 @@ def _residual(spec: Mapping[str, object]) -> Residual:
     for key in ("main", "shortcut"):
         value = spec.get(key, [])
         if not isinstance(value, (list, tuple)):
-            raise ValueError(f"{key}: expected a list of layer tables, got {value!r}")
+            raise refuse(key, "core.network.layer_list", value=repr(value))
         layers = []
         for i, item in enumerate(value):
             try:
                 layers.append(parse_layer(item))
-            except ValueError as err:
-                raise ValueError(f"{key}[{i}].{err}") from None
+            except ArgumentError as err:
+                raise ArgumentError(f"{key}[{i}].{err.argument}", err.reason) from None
         paths[key] = tuple(layers)
     if not paths["main"]:
-        raise ValueError("main: a residual block needs at least one layer on its main path")
+        raise refuse("main", "core.network.main_empty")
     return Residual(paths["main"], paths["shortcut"])
 
 

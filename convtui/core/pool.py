@@ -13,6 +13,7 @@ from typing import Literal
 
 import numpy as np
 
+from convtui.core.errors import refuse
 from convtui.core.geometry import (
     check_extent,
     check_non_negative,
@@ -20,6 +21,7 @@ from convtui.core.geometry import (
     pair,
     pool_output_size,
 )
+from convtui.i18n import t
 
 PoolKind = Literal["max", "avg"]
 
@@ -48,7 +50,7 @@ def pool_geometry(
 ) -> PoolGeometry:
     """Check the arguments as PyTorch does; stride defaults to the kernel size."""
     if kind not in ("max", "avg"):
-        raise ValueError(f"kind: expected 'max' or 'avg', got {kind!r}")
+        raise refuse("kind", "core.pool.kind", value=repr(kind))
     check_extent(in_size, "input")
     kernel = pair(kernel_size, "kernel_size")
     check_positive(kernel, "kernel_size")
@@ -59,7 +61,7 @@ def pool_geometry(
     dil_p = pair(dilation, "dilation")
     check_positive(dil_p, "dilation")
     if kind == "avg" and dil_p != (1, 1):
-        raise ValueError("dilation: average pooling has no dilation in PyTorch (use 1)")
+        raise refuse("dilation", "core.pool.avg_dilation")
     out = tuple(
         pool_output_size(in_size[a], kernel[a], stride_p[a], pad_p[a], dil_p[a], ceil_mode,
                          ("height", "width")[a])
@@ -169,10 +171,7 @@ def pool2d(
     """Pool x of shape (N, C, H, W), (C, H, W) or (H, W); float64 result of the same rank."""
     arr = np.asarray(x, dtype=np.float64)
     if arr.ndim not in (2, 3, 4):
-        raise ValueError(
-            f"input: expected a 2-D (H, W), 3-D (C, H, W) or 4-D (N, C, H, W) array, got "
-            f"{arr.ndim}-D shape {tuple(arr.shape)}"
-        )
+        raise refuse("input", "core.pool.input_rank", ndim=arr.ndim, shape=tuple(arr.shape))
     check_extent(arr.shape, "input", batched=arr.ndim == 4)
     geom = pool_geometry(arr.shape[-2:], kind, kernel_size, stride, padding, dilation,
                          ceil_mode, count_include_pad)
@@ -222,7 +221,7 @@ class PoolTrace:
     def step(self, index: int) -> PoolStep:
         oh, ow = self.geometry.out_size
         if not 0 <= index < oh * ow:
-            raise IndexError(f"step {index} is outside 0..{oh * ow - 1}")
+            raise IndexError(t("core.conv.step_outside", index=index, last=oh * ow - 1))
         r, c = divmod(index, ow)
         return _step(self.plane, self.geometry, r, c)
 
@@ -236,7 +235,7 @@ def pool_trace(
     """Step-by-step form of pool2d for one (H, W) plane."""
     plane = np.asarray(x, dtype=np.float64)
     if plane.ndim != 2:
-        raise ValueError(f"input: expected a 2-D (H, W) plane, got shape {tuple(plane.shape)}")
+        raise refuse("input", "core.pool.plane", shape=tuple(plane.shape))
     geom = pool_geometry(plane.shape, kind, kernel_size, stride, padding, dilation, ceil_mode,
                          count_include_pad)
     out = pool2d(plane, kind, kernel_size, stride, padding, dilation, ceil_mode,

@@ -12,14 +12,24 @@ from dataclasses import dataclass
 
 from convtui.core.layers import Layer, Shape
 from convtui.core.spec import parse_spec
+from convtui.i18n import t
 
 
 @dataclass(frozen=True)
 class Preset:
+    """A named network; its title and one-line description are in the catalogue under
+    ``core.presets.<name>``, in the user's language."""
+
     name: str
-    title: str
-    about: str
     spec: str
+
+    @property
+    def title(self) -> str:
+        return t(f"core.presets.{self.name}.title")
+
+    @property
+    def about(self) -> str:
+        return t(f"core.presets.{self.name}.about")
 
     @property
     def input_shape(self) -> Shape:
@@ -63,33 +73,18 @@ _IMAGENET_STEM = "conv(64,7,s=2,p=3,bias=false) bn relu maxpool(3,s=2,p=1)"
 _CIFAR_STEM = "conv(64,3,p=1,bias=false) bn relu"
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (
-    Preset("lecture", "Lecture: Conv2d + MaxPool2d",
-           "the lecture's example: 1x1x28x28 → 1x5x24x24 → 1x5x12x12",
-           "1x1x28x28: conv(5,5) maxpool(2)"),
-    Preset("tiny", "Tiny MNIST CNN", "one 5x5 conv layer, then a linear classifier",
-           "1x1x28x28: conv(5,5) relu maxpool(2) flatten linear(720,10)"),
-    Preset("lab", "Lab MNIST CNN", "the lab's CNN: two conv blocks, 3136 features, 10 scores",
-           "1x1x28x28: conv(32,3,p=1) relu maxpool(2) conv(64,3,p=1) relu maxpool(2) flatten "
-           "linear(3136,10)"),
-    Preset("deep", "Deep MNIST CNN",
-           "the lab's deeper CNN: the third pool pads 1 so 7x7 → 4x4, then 2048 → 625 → 10",
-           "1x1x28x28: conv(32,3,p=1) relu maxpool(2) conv(64,3,p=1) relu maxpool(2) "
-           "conv(128,3,p=1) relu maxpool(2,p=1) flatten linear(2048,625) relu dropout "
-           "linear(625,10)"),
-    Preset("lenet5", "LeNet-5", "LeNet-5 on 32x32 digits, with ReLU and max pooling",
-           "1x1x32x32: conv(6,5) relu maxpool(2) conv(16,5) relu maxpool(2) flatten "
-           "linear(400,120) relu linear(120,84) relu linear(84,10)"),
-    Preset("vgg16", "VGG-16", "torchvision's VGG-16: 224x224 → 512x7x7 → 4096 → 1000",
-           _vgg16()),
-    Preset("resnet18", "ResNet-18 (ImageNet)",
-           "torchvision's ResNet-18 on 224x224: 7x7 stem, max pool, four stages of residual "
-           "blocks, 1000 classes",
-           f"1x3x224x224: {_IMAGENET_STEM} {_resnet18_body()} linear(512,1000)"),
-    Preset("resnet18-tv-cifar", "ResNet-18, torchvision stem, on CIFAR-10",
-           "torchvision's ResNet-18 (10 classes) fed 32x32 images: the stem leaves 8x8 and "
-           "the last stage runs on 1x1",
+    Preset("lecture", "1x1x28x28: conv(5,5) maxpool(2)"),
+    Preset("tiny", "1x1x28x28: conv(5,5) relu maxpool(2) flatten linear(720,10)"),
+    Preset("lab", "1x1x28x28: conv(32,3,p=1) relu maxpool(2) conv(64,3,p=1) relu maxpool(2) "
+                  "flatten linear(3136,10)"),
+    Preset("deep", "1x1x28x28: conv(32,3,p=1) relu maxpool(2) conv(64,3,p=1) relu maxpool(2) "
+                   "conv(128,3,p=1) relu maxpool(2,p=1) flatten linear(2048,625) relu dropout "
+                   "linear(625,10)"),
+    Preset("lenet5", "1x1x32x32: conv(6,5) relu maxpool(2) conv(16,5) relu maxpool(2) flatten "
+                     "linear(400,120) relu linear(120,84) relu linear(84,10)"),
+    Preset("vgg16", _vgg16()),
+    Preset("resnet18", f"1x3x224x224: {_IMAGENET_STEM} {_resnet18_body()} linear(512,1000)"),
+    Preset("resnet18-tv-cifar",
            f"1x3x32x32: {_IMAGENET_STEM} {_resnet18_body()} linear(512,10)"),
-    Preset("resnet18-cifar", "ResNet-18, CIFAR stem",
-           "the usual CIFAR-10 ResNet-18: 3x3 stem, no max pool, 32 → 16 → 8 → 4",
-           f"1x3x32x32: {_CIFAR_STEM} {_resnet18_body()} linear(512,10)"),
+    Preset("resnet18-cifar", f"1x3x32x32: {_CIFAR_STEM} {_resnet18_body()} linear(512,10)"),
 )}

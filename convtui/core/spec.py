@@ -34,23 +34,24 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from convtui.core.errors import ArgumentError
 from convtui.core.layers import (
+    SIZES,
     AdaptiveAvgPool2d,
     AvgPool2d,
     BatchNorm2d,
     Conv2d,
     ConvTranspose2d,
     Dropout,
-    Flatten,
     IntPair,
     Layer,
     Linear,
     MaxPool2d,
-    ReLU,
     Shape,
     show_pair,
 )
 from convtui.core.network import Residual, check_input_shape, parse_layer
+from convtui.i18n import t
 
 #: spec name -> (dict-form type, positional keys, keyword spellings -> dict-form keys)
 _LAYERS: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {
@@ -69,13 +70,19 @@ _LAYERS: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {
     "flatten": ("flatten", (), {}),
     "dropout": ("dropout", ("p",), {}),
 }
-_USAGE = {
-    "conv": "conv(out, k), e.g. conv(16,3)", "convT": "convT(out, k), e.g. convT(16,2,s=2)",
-    "maxpool": "maxpool(k), e.g. maxpool(2)", "avgpool": "avgpool(k), e.g. avgpool(2)",
-    "adaptiveavgpool": "adaptiveavgpool(size), e.g. adaptiveavgpool(1)",
-    "linear": "linear(out) or linear(in, out), e.g. linear(10)",
+#: spec name -> (the ways to write a layer that needs arguments, an example)
+_USAGE: dict[str, tuple[tuple[str, ...], str]] = {
+    "conv": (("conv(out, k)",), "conv(16,3)"), "convT": (("convT(out, k)",), "convT(16,2,s=2)"),
+    "maxpool": (("maxpool(k)",), "maxpool(2)"), "avgpool": (("avgpool(k)",), "avgpool(2)"),
+    "adaptiveavgpool": (("adaptiveavgpool(size)",), "adaptiveavgpool(1)"),
+    "linear": (("linear(out)", "linear(in, out)"), "linear(10)"),
 }
 _COMMON_KEYS = {"k": "kernel", "s": "stride", "p": "padding", "out": "out_channels"}
+#: How format_layer writes a keyword: the short spelling the grammar reads (``s=``, ``op=``).
+_SHORT = {key: short for short, key in (
+    *_COMMON_KEYS.items(), *(item for _, _, words in _LAYERS.values() for item in words.items()))}
+#: The spec name of each dict-form type (residual blocks are written as ``res(...)``).
+_SPEC_NAME = {kind: name for name, (kind, _, _) in _LAYERS.items()}
 
 SPEC_NAMES: tuple[str, ...] = (*_LAYERS, "res")
 
@@ -93,7 +100,7 @@ class SpecError(ValueError):
     """A spec that does not parse: ``position`` is the 0-based column it points at."""
 
     def __init__(self, text: str, position: int, message: str) -> None:
-        super().__init__(f"column {position + 1}: {message}")
+        super().__init__(t("core.spec.column", column=position + 1, message=message))
         self.text = text
         self.position = position
         self.message = message
@@ -125,7 +132,8 @@ def _tokenize(text: str) -> list[_Token]:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None:
-            raise SpecError(text, position, f"unexpected character {text[position]!r}")
+            raise SpecError(text, position,
+                            t("core.spec.unexpected_character", character=repr(text[position])))
         kind = match.lastgroup or ""
         if kind not in ("space", "arrow"):
             tokens.append(_Token(kind, match.group(), position))
@@ -154,9 +162,15 @@ class _Parser:
         return False
 
     def expect(self, text: str, context: str) -> None:
+        """Take ``text`` or say that ``context`` (a finished phrase) wanted it."""
         if not self.take(text):
-            found = self.token.text or "the end"
-            raise self.error(f"expected {text!r} {context}, found {found!r}")
+            raise self.error(t("core.spec.expected", text=repr(text), context=context,
+                               found=self.found()))
+
+    def found(self, token: _Token | None = None) -> str:
+        """The token as an error quotes it."""
+        text = (token or self.token).text
+        return repr(text) if text else t("core.spec.the_end")
 
     def spec(self) -> Spec:
         shape = None
@@ -170,7 +184,7 @@ class _Parser:
         dims = tuple(int(d) for d in token.text.split("x"))
         try:
             return check_input_shape(dims)
-        except ValueError as err:
+        except ArgumentError as err:
             raise self.error(str(err), token) from None
 
     def layers(self, stop: tuple[str, ...]) -> tuple[Layer, ...]:
@@ -184,15 +198,16 @@ class _Parser:
     def layer(self) -> Layer:
         token = self.token
         if token.kind != "name":
-            hint = (f" (an input shape goes first, with a colon: {token.text}: ...)"
-                    if token.kind == "dims" else "")
-            raise self.error(f"expected a layer name, found {token.text!r}{hint}")
+            if token.kind == "dims":
+                raise self.error(t("core.spec.shape_not_first", found=repr(token.text),
+                                   dims=token.text))
+            raise self.error(t("core.spec.layer_name", found=self.found(token)))
         self.at += 1
         if token.text == "res":
             return self.residual(token)
         if token.text not in _LAYERS:
-            raise self.error(
-                f"unknown layer {token.text!r}; known: {', '.join(SPEC_NAMES)}", token)
+            raise self.error(t("core.spec.unknown_layer", name=repr(token.text),
+                               known=", ".join(SPEC_NAMES)), token)
         kind, positional, keywords = _LAYERS[token.text]
         spec: dict[str, object] = {"type": kind}
         spots: dict[str, _Token] = {}
@@ -200,9 +215,9 @@ class _Parser:
         if self.take("("):
             while not self.take(")"):
                 if self.token.kind == "end":
-                    raise self.error(f"missing ')' to close {token.text}(")
+                    raise self.error(t("core.spec.unclosed", name=token.text))
                 if args:
-                    self.expect(",", "between arguments")
+                    self.expect(",", t("core.spec.between_arguments"))
                 args.append(self.argument())
         if token.text == "linear" and sum(a[1] is None for a in args) == 2:
             positional = ("in_features", "out_features")
@@ -210,27 +225,29 @@ class _Parser:
         for i, (at, key, value) in enumerate(args):
             if key is None:
                 if seen_keyword:
-                    raise self.error("a positional argument cannot follow a keyword one", at)
+                    raise self.error(t("core.spec.positional_after_keyword"), at)
                 if i >= len(positional):
-                    most = f"at most {len(positional)}" if positional else "no"
-                    raise self.error(
-                        f"{token.text} takes {most} positional arguments, got {len(args)}", at)
+                    key = ("core.spec.too_many_positional" if positional
+                           else "core.spec.no_positional")
+                    raise self.error(t(key, name=token.text, most=len(positional),
+                                       count=len(args)), at)
                 name = positional[i]
             else:
                 seen_keyword = True
                 name = keywords.get(key) or _COMMON_KEYS.get(key) or key
             if name in spec:
-                raise self.error(f"{name} is given twice", at)
+                raise self.error(t("core.spec.given_twice", name=name), at)
             spec[name] = value
             spots[name] = at
         try:
             return parse_layer(spec)
-        except ValueError as err:
-            key, reason = str(err).split(": ", 1)
-            if reason.startswith("required for"):
-                raise self.error(f"{token.text} needs {key}; write {_USAGE[token.text]}",
+        except ArgumentError as err:
+            if err.argument not in spec:  # only a required argument can be missing
+                forms, example = _USAGE[token.text]
+                raise self.error(t("core.spec.needs", name=token.text, key=err.argument,
+                                   forms=t("core.spec.or").join(forms), example=example),
                                  token) from None
-            raise self.error(str(err), spots.get(key, token)) from None
+            raise self.error(str(err), spots.get(err.argument, token)) from None
 
     def argument(self) -> tuple[_Token, str | None, object]:
         start = self.token
@@ -243,24 +260,24 @@ class _Parser:
         if token.kind == "dims":
             dims = [int(d) for d in token.text.split("x")]
             if len(dims) != 2:
-                raise self.error(f"expected a pair like 3x5, found {token.text!r}", token)
+                raise self.error(t("core.spec.pair", found=repr(token.text)), token)
             return start, key, dims
         if token.kind == "number":
             return start, key, float(token.text) if "." in token.text else int(token.text)
         if token.kind == "name":
             words = {"true": True, "false": False}
             return start, key, words.get(token.text.lower(), token.text)
-        raise self.error(f"expected a value, found {token.text or 'the end'!r}", token)
+        raise self.error(t("core.spec.value", found=self.found(token)), token)
 
     def residual(self, token: _Token) -> Residual:
-        self.expect("(", "after res")
+        self.expect("(", t("core.spec.after_res"))
         main = self.layers(stop=("|", ")"))
         shortcut: tuple[Layer, ...] = ()
         if self.take("|"):
             shortcut = self.layers(stop=(")",))
-        self.expect(")", "to close res(")
+        self.expect(")", t("core.spec.to_close_res"))
         if not main:
-            raise self.error("res( needs at least one layer on its main path", token)
+            raise self.error(t("core.spec.res_empty"), token)
         return Residual(main, shortcut)
 
 
@@ -279,63 +296,35 @@ def _value(value: IntPair | int | float | bool | str) -> str:
 
 def format_layer(layer: Layer) -> str:
     """The canonical spec text of one layer (defaults left out)."""
-    args: list[str] = []
-
-    def keyword(name: str, value: object, default: object) -> None:
-        if value != default:
-            args.append(f"{name}={_value(value)}")  # type: ignore[arg-type]
-
-    if isinstance(layer, (Conv2d, ConvTranspose2d)):
-        name = "conv" if isinstance(layer, Conv2d) else "convT"
-        if layer.out_channels is None:
-            args.append(f"k={_value(layer.kernel)}")
-        else:
-            args += [str(layer.out_channels), _value(layer.kernel)]
-        keyword("s", layer.stride, (1, 1))
-        keyword("p", layer.padding, (0, 0))
-        if isinstance(layer, ConvTranspose2d):
-            keyword("op", layer.output_padding, (0, 0))
-        keyword("d", layer.dilation, (1, 1))
-        keyword("g", layer.groups, 1)
-        keyword("bias", layer.bias, True)
-        if isinstance(layer, Conv2d):
-            keyword("mode", layer.padding_mode, "zeros")
-    elif isinstance(layer, (MaxPool2d, AvgPool2d)):
-        name = "maxpool" if isinstance(layer, MaxPool2d) else "avgpool"
-        args.append(_value(layer.kernel))
-        if layer.stride is not None:
-            keyword("s", layer.stride, None)
-        keyword("p", layer.padding, (0, 0))
-        if isinstance(layer, MaxPool2d):
-            keyword("d", layer.dilation, (1, 1))
-        keyword("ceil", layer.ceil_mode, False)
-        if isinstance(layer, AvgPool2d):
-            keyword("cip", layer.count_include_pad, True)
-    elif isinstance(layer, AdaptiveAvgPool2d):
-        name, args = "adaptiveavgpool", [_value(layer.output_size)]
-    elif isinstance(layer, BatchNorm2d):
-        name = "bn"
-        if layer.num_features is not None:
-            args.append(str(layer.num_features))
-    elif isinstance(layer, Linear):
-        name = "linear"
-        if layer.in_features is not None:
-            args.append(str(layer.in_features))
-        args.append(str(layer.out_features))
-        keyword("bias", layer.bias, True)
-    elif isinstance(layer, Dropout):
-        name = "dropout"
-        if layer.p != 0.5:
-            args.append(str(layer.p))
-    elif isinstance(layer, Residual):
+    if isinstance(layer, Residual):
         main = format_layers(layer.main)
         if layer.shortcut:
             return f"res({main} | {format_layers(layer.shortcut)})"
         return f"res({main})"
-    elif isinstance(layer, (ReLU, Flatten)):
-        name = layer.type
-    else:
+    name = _SPEC_NAME.get(layer.type)
+    if name is None:
         raise TypeError(f"no spec form for {type(layer).__name__}")
+    args: list[str] = []
+    if isinstance(layer, (Conv2d, ConvTranspose2d)):
+        if layer.out_channels is None:
+            args.append(f"k={_value(layer.kernel)}")
+        else:
+            args += [str(layer.out_channels), _value(layer.kernel)]
+    elif isinstance(layer, (MaxPool2d, AvgPool2d)):
+        args.append(_value(layer.kernel))
+    elif isinstance(layer, AdaptiveAvgPool2d):
+        args.append(_value(layer.output_size))
+    elif isinstance(layer, BatchNorm2d) and layer.num_features is not None:
+        args.append(str(layer.num_features))
+    elif isinstance(layer, Linear):
+        if layer.in_features is not None:
+            args.append(str(layer.in_features))
+        args.append(str(layer.out_features))
+    elif isinstance(layer, Dropout) and layer.p != 0.5:
+        args.append(str(layer.p))
+    for key, value, default in layer.arguments():
+        if key not in SIZES and key != "p" and value != default:
+            args.append(f"{_SHORT.get(key, key)}={_value(value)}")  # type: ignore[arg-type]
     return f"{name}({','.join(args)})" if args else name
 
 

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from convtui.core.errors import refuse
 from convtui.core.geometry import Padding
+from convtui.i18n import t
 
 #: The engine promises torch's float64 results to this tolerance.
 TOLERANCE = 1e-9
@@ -27,16 +29,18 @@ class CheckResult:
         return not self.mismatches
 
     def summary(self) -> str:
+        """One line for the status bar, in the user's language."""
         if self.ok:
-            return (f"PyTorch {self.torch_version} agrees on all {self.cells} output cells "
-                    f"(largest difference {self.max_abs_diff:.1e})")
-        return (f"PyTorch {self.torch_version} disagrees on {len(self.mismatches)} of "
-                f"{self.cells} cells, first at {self.mismatches[0]}")
+            return t("pytorch.check.agrees", version=self.torch_version, cells=self.cells,
+                     diff=f"{self.max_abs_diff:.1e}")
+        return t("pytorch.check.disagrees", version=self.torch_version,
+                 count=len(self.mismatches), cells=self.cells, first=self.mismatches[0])
 
 
 def _compare(ours: np.ndarray, theirs: np.ndarray, version: str) -> CheckResult:
     if ours.shape != theirs.shape:
-        raise ValueError(f"shape: convtui computed {ours.shape}, PyTorch {theirs.shape}")
+        raise refuse("shape", "pytorch.check.shapes_differ", ours=ours.shape,
+                     theirs=theirs.shape)
     diff = np.abs(ours - theirs)
     diff = np.where(np.isnan(ours) & np.isnan(theirs), 0.0, diff)
     diff = np.where(np.isinf(ours) & (ours == theirs), 0.0, diff)

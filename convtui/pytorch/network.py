@@ -36,6 +36,7 @@ from convtui.core.layers import (
     show_shape,
 )
 from convtui.core.network import NetworkTrace, Residual, TraceRow, path_text, trace
+from convtui.i18n import t
 
 if TYPE_CHECKING:
     from torch import Tensor, nn
@@ -104,7 +105,7 @@ def build_network(result: NetworkTrace) -> nn.Sequential:
     from torch import nn
 
     if result.error is not None:
-        raise ValueError(f"cannot build a network that fails to trace: {result.error.text}")
+        raise ValueError(t("pytorch.network.cannot_build", error=result.error.text))
     return nn.Sequential(*(build_layer(row) for row in result.rows))
 
 
@@ -125,7 +126,10 @@ class Difference:
 
     @property
     def text(self) -> str:
-        return f"{self.where}: {self.what} is {self.engine} in convtui but {self.torch} in PyTorch"
+        what = {"shape": t("pytorch.network.shape"), "params": t("pytorch.network.params"),
+                "repr": t("pytorch.network.repr")}[self.what]
+        return t("pytorch.network.difference", where=self.where, what=what,
+                 engine=self.engine, torch=self.torch)
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,7 @@ class VerifyReport:
     @property
     def text(self) -> str:
         if self.ok:
-            return f"all {self.checked} layers match PyTorch (shapes, parameters, reprs)"
+            return t("pytorch.network.all_match", count=self.checked)
         return "\n".join(d.text for d in self.differences)
 
 
@@ -153,7 +157,7 @@ def verify(
 
     result = trace(input_shape, layers)
     if result.error is not None:
-        raise ValueError(f"the network does not trace: {result.error.text}")
+        raise ValueError(t("pytorch.network.does_not_trace", error=result.error.text))
     board = len(result.input_shape) == 2
     differences: list[Difference] = []
     with torch.device(device), torch.no_grad():
@@ -261,9 +265,9 @@ def measure_receptive_field(
 
     result = trace(input_shape, layers)
     if result.error is not None:
-        raise ValueError(f"the network does not trace: {result.error.text}")
+        raise ValueError(t("pytorch.network.does_not_trace", error=result.error.text))
     if any(isinstance(row.layer, (Flatten, Linear)) for row in result.rows):
-        raise ValueError("receptive fields need spatial layers only (no flatten or linear)")
+        raise ValueError(t("pytorch.network.spatial_only"))
     generator = torch.Generator().manual_seed(seed)
     model = torch.nn.Sequential(*(_measuring_layer(row, generator) for row in result.rows))
     shape = torch_input_shape(result.input_shape)

@@ -9,6 +9,7 @@ reachable with the mouse.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -21,6 +22,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from convtui.core.layers import Layer, Shape
 from convtui.core.spec import SpecError, parse_spec
+from convtui.i18n import t
+from convtui.ui.screens.base import Localized
 from convtui.ui.shapes_view import spec_error_text
 
 REPLACE, INSERT, DELETE, UP, DOWN, INPUT_SHAPE = (
@@ -55,9 +58,11 @@ def templates(channels: int | None, features: int | None) -> list[tuple[str, str
         ("flatten (Flatten)", "flatten"),
         ("linear (Linear)", f"linear({features},10)" if features else "linear(10)"),
         ("dropout (Dropout)", "dropout"),
-        ("res: identity block", f"res(conv({c},3,p=1) bn relu conv({c},3,p=1) bn) relu"),
-        ("res: projection block", f"res(conv({wide},3,s=2,p=1) bn relu conv({wide},3,p=1) bn "
-                                  f"| conv({wide},1,s=2) bn) relu"),
+        (t("shapes.dialog.identity_block"),
+         f"res(conv({c},3,p=1) bn relu conv({c},3,p=1) bn) relu"),
+        (t("shapes.dialog.projection_block"),
+         f"res(conv({wide},3,s=2,p=1) bn relu conv({wide},3,p=1) bn | conv({wide},1,s=2) bn) "
+         "relu"),
     ]
 
 
@@ -65,16 +70,16 @@ def parse_shape(text: str) -> Shape:
     """``1x3x32x32`` (2 to 4 dimensions) as a shape; SpecError otherwise."""
     stripped = text.strip()
     if not re.fullmatch(r"\d+(x\d+){1,3}", stripped):
-        raise SpecError(text, 0, "expected a shape like 1x3x32x32 (N x C x H x W), 3x32x32 "
-                                 "or 28x28")
+        raise SpecError(text, 0, t("shapes.dialog.shape_form"))
     shape = parse_spec(f"{stripped}:").input_shape
     assert shape is not None
     return shape
 
 
-class LayerDialog(ModalScreen[LayerEdit | None]):
+class LayerDialog(Localized, ModalScreen[LayerEdit | None]):
     """``mode`` is REPLACE (edit a layer: apply, insert a copy after, delete, move), INSERT
-    (with ``snippets`` to pick from) or INPUT_SHAPE."""
+    (with ``snippets`` to pick from, made by ``make_snippets``) or INPUT_SHAPE. ``title`` is
+    called to word the title, so both follow a change of language."""
 
     DEFAULT_CSS = """
     LayerDialog { align: center middle; }
@@ -90,45 +95,60 @@ class LayerDialog(ModalScreen[LayerEdit | None]):
     LayerDialog #dialog-buttons Button { min-width: 0; width: auto; margin-right: 1; padding: 0; }
     LayerDialog #kind { width: 32; margin-top: 1; }
     """
-    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar = [Binding("escape", "cancel", "keys.shapes.cancel")]
 
-    def __init__(self, mode: str, title: str, text: str,
-                 snippets: list[tuple[str, str]] | None = None) -> None:
+    def __init__(self, mode: str, title: Callable[[], str], text: str,
+                 make_snippets: Callable[[], list[tuple[str, str]]] | None = None) -> None:
         super().__init__()
-        self.mode, self.title_text, self.text = mode, title, text
-        self.snippets = snippets or []
+        self.mode, self.heading, self.text = mode, title, text
+        self.make_snippets = make_snippets or list
 
     def compose(self) -> ComposeResult:
-        helps = {
-            REPLACE: "Change the layer's spec (Enter applies; several layers are fine), or "
-                     "use a button. Esc cancels.",
-            INSERT: "Pick a kind or type any spec, e.g. conv(16,3,p=1) relu. Enter inserts, "
-                    "Esc cancels.",
-            INPUT_SHAPE: "N x C x H x W (or C x H x W, or H x W), e.g. 1x3x32x32. Enter sets "
-                         "it, Esc cancels.",
-        }
         with Vertical():
-            yield Label(self.title_text, id="dialog-title")
-            yield Label(helps[self.mode], id="dialog-help")
+            yield Label(id="dialog-title")
+            yield Label(id="dialog-help")
             if self.mode == INSERT:
-                yield Select([(name, snippet) for name, snippet in self.snippets],
-                             value=self.text, allow_blank=False, compact=True, id="kind")
+                yield Select(self.make_snippets(), value=self.text, allow_blank=False,
+                             compact=True, id="kind")
             yield Input(self.text, id="dialog-text", compact=True)
             yield Static("", id="dialog-error")
             with Horizontal(id="dialog-buttons"):
                 if self.mode == REPLACE:
-                    yield Button("Apply", id="apply", variant="primary", compact=True)
-                    yield Button("Insert after", id="insert", compact=True)
-                    yield Button("Delete", id="delete", variant="error", compact=True)
-                    yield Button("Move up", id="up", compact=True)
-                    yield Button("Move down", id="down", compact=True)
+                    yield Button("", id="apply", variant="primary", compact=True)
+                    yield Button("", id="insert", compact=True)
+                    yield Button("", id="delete", variant="error", compact=True)
+                    yield Button("", id="up", compact=True)
+                    yield Button("", id="down", compact=True)
                 else:
-                    yield Button("Insert" if self.mode == INSERT else "Apply", id="apply",
-                                 variant="primary", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+                    yield Button("", id="apply", variant="primary", compact=True)
+                yield Button("", id="cancel", compact=True)
+
+    def relabel(self) -> None:
+        """Title, help and buttons in the current language; the typed text stays."""
+        self.query_one("#dialog-title", Label).update(self.heading())
+        self.query_one("#dialog-help", Label).update({
+            REPLACE: t("shapes.dialog.help_replace"), INSERT: t("shapes.dialog.help_insert"),
+            INPUT_SHAPE: t("shapes.dialog.help_input"),
+        }[self.mode])
+        buttons = {"apply": t("shapes.dialog.insert") if self.mode == INSERT
+                   else t("shapes.dialog.apply"),
+                   "insert": t("shapes.dialog.insert_after"), "delete": t("shapes.dialog.delete"),
+                   "up": t("shapes.dialog.move_up"), "down": t("shapes.dialog.move_down"),
+                   "cancel": t("shapes.dialog.cancel")}
+        for button in self.query(Button):
+            button.label = buttons[button.id or ""]
+        if self.mode == INSERT:
+            kind = self.query_one("#kind", Select)
+            with self.prevent(Select.Changed):
+                value = kind.value
+                kind.set_options(self.make_snippets())
+                kind.value = value
+        if self.query_one("#dialog-error").display:
+            self.finish(self.mode, check_only=True)
 
     def on_mount(self) -> None:
         self.query_one("#dialog-error").display = False
+        self.relabel()
         self.query_one("#dialog-text", Input).focus()
 
     @on(Select.Changed, "#kind")
@@ -151,27 +171,30 @@ class LayerDialog(ModalScreen[LayerEdit | None]):
         else:
             self.finish(INSERT if button == "insert" or self.mode == INSERT else self.mode)
 
-    def finish(self, action: str) -> None:
-        """Parse the text; dismiss with the edit, or show why it does not parse."""
+    def finish(self, action: str, check_only: bool = False) -> None:
+        """Parse the text; dismiss with the edit (unless ``check_only``), or show why it does
+        not parse."""
         field = self.query_one("#dialog-text", Input)
         text = field.value
         try:
             if self.mode == INPUT_SHAPE:
-                self.dismiss(LayerEdit(INPUT_SHAPE, shape=parse_shape(text)))
-                return
-            spec = parse_spec(text)
-            if spec.input_shape is not None:
-                raise SpecError(text, 0, "an input shape belongs at the start of the spec "
-                                         "line (or on the input row); type layers here")
-            if not spec.layers:
-                raise SpecError(text, len(text), "type at least one layer, e.g. conv(16,3)")
+                edit = LayerEdit(INPUT_SHAPE, shape=parse_shape(text))
+            else:
+                spec = parse_spec(text)
+                if spec.input_shape is not None:
+                    raise SpecError(text, 0, t("shapes.dialog.shape_in_layers"))
+                if not spec.layers:
+                    raise SpecError(text, len(text), t("shapes.dialog.no_layers"))
+                edit = LayerEdit(action, layers=spec.layers)
         except SpecError as err:
             box = self.query_one("#dialog-error", Static)
             box.display = True
             box.update(spec_error_text(err, self.query_one("#dialog-text").size.width or 60))
-            field.cursor_position = min(err.position, len(text))
+            if not check_only:
+                field.cursor_position = min(err.position, len(text))
             return
-        self.dismiss(LayerEdit(action, layers=spec.layers))
+        if not check_only:
+            self.dismiss(edit)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

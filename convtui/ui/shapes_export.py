@@ -16,6 +16,7 @@ from pathlib import Path
 from convtui.core.export import to_puzzle_pack, to_pytorch
 from convtui.core.layers import Layer, Shape
 from convtui.core.spec import format_spec
+from convtui.i18n import t
 from convtui.paths import data_dir
 
 
@@ -45,7 +46,8 @@ def make_exports(input_shape: Shape, layers: Sequence[Layer], name: str, title: 
     except ValueError as err:
         torch_error = str(err)
     try:
-        toml = to_puzzle_pack(input_shape, layers, stem, f"{title} (from the Shapes panel)")
+        toml = to_puzzle_pack(input_shape, layers, stem, t("shapes.export.pack_title",
+                                                           title=title))
     except ValueError as err:
         toml_error = str(err)
     return Exports(stem, torch, torch_error, toml, toml_error)

@@ -14,12 +14,22 @@ from collections.abc import Callable, Sequence
 
 from convtui.core.layers import Layer
 from convtui.core.network import Path, Residual
+from convtui.i18n import t
 
 Layers = tuple[Layer, ...]
 
 
 class StackError(ValueError):
-    """An edit that cannot be made, worded for the status line."""
+    """An edit that cannot be made, worded for the status line: the catalogue string ``key``
+    with ``params``, rendered when shown, so it follows a change of language."""
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    def __str__(self) -> str:
+        return t(self.key, **self.params)
 
 
 def _splice(layers: Layers, path: Path, edit: Callable[[list[Layer], int], None]) -> Layers:
@@ -32,22 +42,20 @@ def _splice(layers: Layers, path: Path, edit: Callable[[list[Layer], int], None]
         return tuple(items)
     block = items[index]
     if not isinstance(block, Residual) or path[1] not in ("main", "shortcut"):
-        raise StackError(f"no layer at {path!r}")
+        raise StackError("shapes.stack.no_layer_at", path=repr(path))
     name = str(path[1])
     inner = _splice(getattr(block, name), path[2:], edit)
     if name == "main" and not inner:
-        raise StackError("a residual block needs at least one layer on its main path; to "
-                         "remove the whole block, select its 'residual' row")
+        raise StackError("shapes.stack.main_empty")
     items[index] = dataclasses.replace(block, **{name: inner})
     return tuple(items)
 
 
 def _check(items: list[Layer], index: int) -> None:
     if index < 0:
-        raise StackError("the identity shortcut has no layer to change; insert one after it "
-                         "to give the block a projection shortcut")
+        raise StackError("shapes.stack.identity")
     if index >= len(items):
-        raise StackError("no layer there")
+        raise StackError("shapes.stack.no_layer")
 
 
 def layer_at(layers: Layers, path: Path) -> Layer:
@@ -80,7 +88,7 @@ def insert_after(layers: Layers, path: Path, new: Sequence[Layer]) -> Layers:
 
     def put(items: list[Layer], index: int) -> None:
         if index >= len(items):
-            raise StackError("no layer there")
+            raise StackError("shapes.stack.no_layer")
         items[index + 1:index + 1] = list(new)
 
     return _splice(layers, path, put)
@@ -95,9 +103,11 @@ def move(layers: Layers, path: Path, delta: int) -> tuple[Layers, Path]:
         _check(items, index)
         other = index + delta
         if not 0 <= other < len(items):
-            where = "first" if delta < 0 else "last"
-            raise StackError(f"it is already the {where} layer"
-                             + (" on its path" if len(path) > 1 else ""))
+            on_path = len(path) > 1
+            if delta < 0:
+                raise StackError("shapes.stack.first_on_path" if on_path
+                                 else "shapes.stack.first")
+            raise StackError("shapes.stack.last_on_path" if on_path else "shapes.stack.last")
         items[index], items[other] = items[other], items[index]
         target.append(other)
 

@@ -13,19 +13,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
-from convtui.core.layers import IntPair, Layer, Shape, show_shape
+from convtui.core.layers import IntPair, Layer, Shape, channel_count, show_shape
 from convtui.core.network import NetworkTrace, Path, Residual, TraceError, TraceRow, path_text
 from convtui.core.spec import SpecError
+from convtui.i18n import t
 
+#: The table's column keys (the headers shown are ``column_label(key)``).
 COLUMNS = ("#", "layer", "input", "output", "params", "MACs", "RF", "jump")
 RIGHT_ALIGNED = ("params", "MACs", "RF", "jump")
 
 INPUT, LAYER, BLOCK, SKIP, ADD, ERROR, PENDING = (
     "input", "layer", "block", "skip", "add", "error", "pending")
-_TAGS = {"main": "main ", "shortcut": "skip "}
 _ERROR_STYLE = "bold red"
 _DIM = "dim"
 
@@ -45,6 +47,14 @@ class ShapeRow:
     block: TraceRow | None = None
 
 
+def column_label(column: str) -> str:
+    """The header of a column, in the current language."""
+    return {"#": "#", "layer": t("shapes.columns.layer"), "input": t("shapes.columns.input"),
+            "output": t("shapes.columns.output"), "params": t("shapes.columns.params"),
+            "MACs": t("shapes.columns.macs"), "RF": t("shapes.columns.rf"),
+            "jump": t("shapes.columns.jump")}[column]
+
+
 def shape_text(shape: Shape) -> str:
     """``1x5x24x24``: the spec's way of writing a shape."""
     return "x".join(str(d) for d in shape)
@@ -62,7 +72,7 @@ def pair_text(pair: IntPair | None) -> str:
 
 def _label(layer: Layer) -> str:
     """A layer's tag for the table: the engine's label, a residual block's kept short."""
-    return "residual" if isinstance(layer, Residual) else layer.label
+    return t("shapes.table.residual") if isinstance(layer, Residual) else layer.label
 
 
 def _cells(*values: str | Text, style: str = "") -> tuple[Text, ...]:
@@ -81,9 +91,10 @@ def _prefix(path: Path, tagged: bool = False) -> str:
     first row unless ``tagged``."""
     text = ""
     for level in range(1, len(path) - 1, 2):
-        name, index = str(path[level]), int(path[level + 1])
+        index = int(path[level + 1])
+        tag = (t("shapes.table.main") if path[level] == "main" else t("shapes.table.skip")) + " "
         first = (index == 0 or tagged) and level == len(path) - 2
-        text += "│ " + (_TAGS[name] if first else " " * len(_TAGS[name]))
+        text += "│ " + (tag if first else " " * cell_len(tag))
     return text
 
 
@@ -94,7 +105,7 @@ def _layer_rows(rows: Sequence[TraceRow], out: list[ShapeRow]) -> None:
         if isinstance(row.layer, Residual):
             out.append(ShapeRow(
                 f"block{row.path}", _cells(
-                    number, Text(prefix) + Text("residual", style="bold"),
+                    number, Text(prefix) + Text(t("shapes.table.residual"), style="bold"),
                     shape_text(row.in_shape), "", Text(count(row.params), style=_DIM),
                     Text(count(row.macs), style=_DIM), "", ""),
                 BLOCK, row.path, row=row))
@@ -105,12 +116,13 @@ def _layer_rows(rows: Sequence[TraceRow], out: list[ShapeRow]) -> None:
                 skip = (*row.path, "shortcut", 0)
                 out.append(ShapeRow(
                     f"skip{row.path}", _cells(
-                        "", Text(_prefix(skip)) + Text("identity", style="italic"),
+                        "", Text(_prefix(skip)) + Text(t("shapes.table.identity"),
+                                                       style="italic"),
                         shape_text(row.in_shape), shape_text(row.in_shape), "0", "0", "", ""),
                     SKIP, (*row.path, "shortcut", -1), block=row))
             out.append(ShapeRow(
                 f"add{row.path}", _cells(
-                    "", Text(prefix) + Text("└ add", style="bold"),
+                    "", Text(prefix) + Text(f"└ {t('shapes.table.add')}", style="bold"),
                     shape_text(row.out_shape), shape_text(row.out_shape), "0", "0",
                     pair_text(row.receptive_field), pair_text(row.jump)),
                 ADD, row.path, block=row))
@@ -126,8 +138,8 @@ def _layer_rows(rows: Sequence[TraceRow], out: list[ShapeRow]) -> None:
 def table_rows(result: NetworkTrace, layers: Sequence[Layer]) -> list[ShapeRow]:
     """Every row of the table, in order, for ``result = trace(shape, layers)``."""
     shape = result.input_shape
-    out = [ShapeRow("input", _cells("", Text("input", style="bold"), "", shape_text(shape),
-                                    "", "", "1", "1"), INPUT, (-1,))]
+    out = [ShapeRow("input", _cells("", Text(t("shapes.table.input"), style="bold"), "",
+                                    shape_text(shape), "", "", "1", "1"), INPUT, (-1,))]
     _layer_rows(result.rows, out)
     error = result.error
     if error is None:
@@ -135,8 +147,8 @@ def table_rows(result: NetworkTrace, layers: Sequence[Layer]) -> list[ShapeRow]:
     if len(error.path) > 1:  # it failed inside a residual block: show the block it is in
         out.append(ShapeRow(
             f"block{error.path[:1]}", _cells(
-                str(error.index + 1), "residual", shape_text(result.rows[-1].out_shape
-                                                             if result.rows else shape),
+                str(error.index + 1), t("shapes.table.residual"),
+                shape_text(result.rows[-1].out_shape if result.rows else shape),
                 "", "", "", "", "", style=_ERROR_STYLE),
             PENDING, error.path[:1]))
     out.append(ShapeRow(
@@ -168,8 +180,8 @@ def _explanation_lines(row: TraceRow) -> list[str]:
 
 
 def _numbers(row: TraceRow) -> str:
-    return (f"params {count(row.params)} · MACs {count(row.macs)} · receptive field "
-            f"{pair_text(row.receptive_field)} · jump {pair_text(row.jump)}")
+    return t("shapes.detail.numbers", params=count(row.params), macs=count(row.macs),
+             rf=pair_text(row.receptive_field), jump=pair_text(row.jump))
 
 
 def _layer_detail(row: TraceRow) -> Text:
@@ -178,89 +190,90 @@ def _layer_detail(row: TraceRow) -> Text:
     text.append(row.description + "\n", style="cyan")
     lines = _explanation_lines(row)
     if not lines:
-        lines = ["the shape does not change (it works element by element)"
-                 if row.in_shape == row.out_shape else ""]
+        lines = [t("shapes.detail.elementwise") if row.in_shape == row.out_shape else ""]
     text.append("\n".join(line for line in lines if line) + "\n")
     text.append(_numbers(row))
     for note in row.notes:
-        text.append(f"\nnote: {note}", style="yellow")
+        text.append("\n" + t("shapes.detail.note", note=note), style="yellow")
     return text
 
 
 def _path_summary(rows: Sequence[TraceRow]) -> str:
     if not rows:
-        return "identity (x itself)"
-    return " → ".join(r.label for r in rows) + f", gives {show_shape(rows[-1].out_shape)}"
+        return t("shapes.detail.identity_path")
+    return t("shapes.detail.path_gives", layers=" → ".join(r.label for r in rows),
+             shape=show_shape(rows[-1].out_shape))
 
 
 def _block_detail(row: TraceRow) -> Text:
-    kind = "projection" if row.paths["shortcut"] else "identity"
-    text = Text().append(f"{path_text(row.path)} · residual block, {kind} shortcut · "
-                f"{show_shape(row.in_shape)} → {show_shape(row.out_shape)}\n", style="bold")
+    key = ("shapes.detail.block_projection" if row.paths["shortcut"]
+           else "shapes.detail.block_identity")
+    text = Text().append(t(key, where=path_text(row.path), input=show_shape(row.in_shape),
+                           output=show_shape(row.out_shape)) + "\n", style="bold")
     text.append(row.description + "\n", style="cyan")
-    text.append(f"output = main(x) + shortcut(x)\nmain: {_path_summary(row.paths['main'])}\n"
-                f"shortcut: {_path_summary(row.paths['shortcut'])}\n")
-    text.append(_numbers(row) + " (all the block's layers)")
+    text.append("output = main(x) + shortcut(x)\n"
+                + t("shapes.detail.main", path=_path_summary(row.paths["main"])) + "\n"
+                + t("shapes.detail.shortcut", path=_path_summary(row.paths["shortcut"]))
+                + "\n")
+    text.append(t("shapes.detail.block_numbers", numbers=_numbers(row)))
     return text
 
 
 def _add_detail(block: TraceRow) -> Text:
     main, short = block.paths["main"], block.paths["shortcut"]
     short_shape = short[-1].out_shape if short else block.in_shape
-    text = Text().append(f"{path_text(block.path)} · add: main(x) + shortcut(x) → "
-                f"{show_shape(block.out_shape)}\n", style="bold")
-    text.append(f"main path gives {show_shape(main[-1].out_shape)}, the "
-                f"{'shortcut' if short else 'identity shortcut'} gives "
-                f"{show_shape(short_shape)}: the same shape, so they are added element by "
-                "element\n")
-    text.append(f"receptive field {pair_text(block.receptive_field)} (the larger of the two "
-                f"paths) · jump {pair_text(block.jump)}")
+    text = Text().append(f"{path_text(block.path)} · {t('shapes.table.add')}: "
+                         f"main(x) + shortcut(x) → {show_shape(block.out_shape)}\n",
+                         style="bold")
+    key = "shapes.detail.add_projection" if short else "shapes.detail.add_identity"
+    text.append(t(key, main=show_shape(main[-1].out_shape), shortcut=show_shape(short_shape))
+                + "\n")
+    text.append(t("shapes.detail.add_numbers", rf=pair_text(block.receptive_field),
+                  jump=pair_text(block.jump)))
     return text
 
 
 def _skip_detail(block: TraceRow) -> Text:
-    text = Text().append(f"{path_text(block.path)} · identity shortcut\n", style="bold")
-    text.append(f"the block's input {show_shape(block.in_shape)} goes straight to the add; it "
-                "works because the main path keeps the shape.\nInsert a layer after this row "
-                "(a) to make it a projection shortcut, e.g. conv(C,1,s=2) bn.")
+    text = Text().append(t("shapes.detail.skip_title", where=path_text(block.path)) + "\n",
+                         style="bold")
+    text.append(t("shapes.detail.skip", shape=show_shape(block.in_shape)))
     return text
 
 
 def _input_detail(shape: Shape) -> Text:
-    text = Text().append(f"input {show_shape(shape)}\n", style="bold")
-    dims = len(shape)
-    if dims == 4:
+    text = Text().append(t("shapes.detail.input_title", shape=show_shape(shape)) + "\n",
+                         style="bold")
+    if len(shape) == 4:
         n, c, h, w = shape
-        text.append(f"NCHW: a batch of {n}, {c} channel{'s' if c != 1 else ''}, {h}×{w} "
-                    "pixels\n")
-    elif dims == 3:
+        text.append(t("shapes.detail.input_nchw", n=n, channels=channel_count(c), h=h, w=w))
+    elif len(shape) == 3:
         c, h, w = shape
-        text.append(f"CHW, no batch dimension: {c} channel{'s' if c != 1 else ''}, {h}×{w} "
-                    "pixels (PyTorch also takes unbatched input)\n")
+        text.append(t("shapes.detail.input_chw", channels=channel_count(c), h=h, w=w))
     else:
-        text.append("the lecture's board form [H, W]: one channel, no batch; PyTorch layers "
-                    f"take it as {show_shape((1, 1, *shape))}\n")
-    text.append("change it with e on this row, or at the start of the spec line")
+        text.append(t("shapes.detail.input_board", shape=show_shape((1, 1, *shape))))
+    text.append("\n" + t("shapes.detail.input_change"))
     return text
 
 
 def error_text(error: TraceError) -> Text:
     """Where and why the trace stopped, and the fix (``--print table`` ends with it)."""
-    text = Text().append(f"✗ {error.where} ({_label(error.layer)}) on "
-                         f"{show_shape(error.in_shape)}: {error.message}", style=_ERROR_STYLE)
+    text = Text().append("✗ " + t("core.network.stopped", where=error.where,
+                                  label=_label(error.layer), shape=show_shape(error.in_shape),
+                                  message=error.message), style=_ERROR_STYLE)
     if error.fix:
-        text.append(f"\n  fix: {error.fix}", style="green")
+        text.append("\n  " + t("core.network.fix", fix=error.fix), style="green")
     return text
 
 
 def _error_detail(error: TraceError) -> Text:
-    text = Text().append(f"✗ {error.where} · {_label(error.layer)} · input "
-                         f"{show_shape(error.in_shape)}\n", style=_ERROR_STYLE)
+    text = Text().append(t("shapes.detail.error_title", where=error.where,
+                           label=_label(error.layer), shape=show_shape(error.in_shape)) + "\n",
+                         style=_ERROR_STYLE)
     text.append(error.layer.describe() + "\n", style="cyan")
     text.append(error.message + "\n", style="red")
     if error.fix:
-        text.append(f"fix: {error.fix}\n", style="green")
-    text.append("press e to edit this layer, d to delete it", style=_DIM)
+        text.append(t("core.network.fix", fix=error.fix) + "\n", style="green")
+    text.append(t("shapes.detail.error_keys"), style=_DIM)
     return text
 
 
@@ -279,10 +292,10 @@ def detail(row: ShapeRow, result: NetworkTrace) -> Text:
     error = result.error
     where = error.where if error else ""
     if error is not None and error.path[:len(row.target)] == row.target:
-        return Text(f"{path_text(row.target)} is a residual block that stops inside, at "
-                    f"{where}: see the red ✗ row below it", style=_DIM)
-    return Text(f"{path_text(row.target)} is not reached: the network stops at {where} "
-                "(the red ✗ row); fix that first", style=_DIM)
+        return Text(t("shapes.detail.stops_inside", block=path_text(row.target), where=where),
+                    style=_DIM)
+    return Text(t("shapes.detail.not_reached", layer=path_text(row.target), where=where),
+                style=_DIM)
 
 
 def totals_text(result: NetworkTrace) -> Text:
@@ -290,15 +303,16 @@ def totals_text(result: NetworkTrace) -> Text:
     detail has the whole story)."""
     error = result.error
     if error is not None:
-        text = Text().append(f"✗ the trace stops at {error.where} ({_label(error.layer)})",
-                             style=_ERROR_STYLE)
+        text = Text().append(t("shapes.totals.stops", where=error.where,
+                               label=_label(error.layer)), style=_ERROR_STYLE)
         if error.fix:
-            text.append(f" · fix: {error.fix}", style="green")
+            text.append(" · " + t("core.network.fix", fix=error.fix), style="green")
         return text
-    text = Text().append("total ", style="bold")
-    text.append(f"{count(result.params)} params · {count(result.macs)} MACs")
+    text = Text().append(t("shapes.totals.total") + " ", style="bold")
+    text.append(t("shapes.totals.counts", params=count(result.params),
+                  macs=count(result.macs)))
     if result.output_shape is not None:
-        text.append(f" · output {shape_text(result.output_shape)}")
+        text.append(" · " + t("shapes.totals.output", shape=shape_text(result.output_shape)))
     return text
 
 
@@ -317,7 +331,7 @@ def rich_table(result: NetworkTrace, layers: Sequence[Layer]) -> Table:
     """The same rows as the panel, as a Rich table (``convtui shapes --print table``)."""
     table = Table(box=None, pad_edge=False, header_style="bold")
     for name in COLUMNS:
-        table.add_column(name, justify="right" if name in RIGHT_ALIGNED else "left",
+        table.add_column(column_label(name), justify="right" if name in RIGHT_ALIGNED else "left",
                          no_wrap=True)
     for row in table_rows(result, layers):
         table.add_row(*row.cells)

@@ -10,7 +10,7 @@ import pytest
 from convtui.core.export import layer_dict, to_puzzle_pack, to_pytorch
 from convtui.core.network import parse_layer, trace
 from convtui.core.presets import PRESETS
-from convtui.core.spec import parse_spec
+from convtui.core.spec import format_spec, parse_spec
 
 CHAIN = ("28x28: conv(k=5,s=2,p=1) maxpool(2,s=1,ceil=true) convT(k=3x2,s=2,op=1) "
          "avgpool(2,cip=false) relu")
@@ -114,3 +114,50 @@ def test_pytorch_code_with_residual_blocks_is_a_module_class() -> None:
     assert code.endswith("model = Net()\nmodel.eval()  # BatchNorm uses its running statistics, "
                          "as at test time\nx = torch.zeros(1, 4, 8, 8)\n"
                          "print(model(x).shape)  # torch.Size([1, 8, 4, 4])\n")
+
+
+EVERY_OPTION = ("1x4x9x9: conv(4,3x5,s=1x2,p=1,d=2,g=2,bias=false,mode=reflect) "
+                "convT(4,3,s=2,p=1,op=1,d=2,g=2,bias=false) maxpool(3,s=1,p=1,d=2,ceil=true) "
+                "avgpool(2,s=1,p=1,ceil=true,cip=false) adaptiveavgpool(2x3) bn(4) dropout(0.25) "
+                "flatten linear(24,10,bias=false)")
+
+
+def test_every_option_is_written_by_the_spec_the_dict_form_and_the_code() -> None:
+    """The three writers share one list of each layer's arguments: each writes every
+    non-default one, in PyTorch's order, and leaves the defaults out."""
+    spec = parse_spec(EVERY_OPTION)
+    assert format_spec(spec.layers, spec.input_shape) == EVERY_OPTION
+    assert [layer_dict(layer) for layer in spec.layers][:5] == [
+        {"type": "conv2d", "kernel": [3, 5], "out_channels": 4, "stride": [1, 2], "padding": 1,
+         "dilation": 2, "groups": 2, "bias": False, "padding_mode": "reflect"},
+        {"type": "conv_transpose2d", "kernel": 3, "out_channels": 4, "stride": 2, "padding": 1,
+         "output_padding": 1, "dilation": 2, "groups": 2, "bias": False},
+        {"type": "maxpool2d", "kernel": 3, "stride": 1, "padding": 1, "dilation": 2,
+         "ceil_mode": True},
+        {"type": "avgpool2d", "kernel": 2, "stride": 1, "padding": 1, "ceil_mode": True,
+         "count_include_pad": False},
+        {"type": "adaptiveavgpool2d", "output_size": [2, 3]},
+    ]
+    assert [parse_layer(layer_dict(layer)) for layer in spec.layers] == list(spec.layers)
+    assert to_pytorch(spec.input_shape, spec.layers).splitlines()[4:13] == [
+        "    nn.Conv2d(4, 4, kernel_size=(3, 5), stride=(1, 2), padding=1, dilation=2, groups=2, "
+        "bias=False, padding_mode='reflect'),",
+        "    nn.ConvTranspose2d(4, 4, kernel_size=3, stride=2, padding=1, output_padding=1, "
+        "dilation=2, groups=2, bias=False),",
+        "    nn.MaxPool2d(kernel_size=3, stride=1, padding=1, dilation=2, ceil_mode=True),",
+        "    nn.AvgPool2d(kernel_size=2, stride=1, padding=1, ceil_mode=True, "
+        "count_include_pad=False),",
+        "    nn.AdaptiveAvgPool2d((2, 3)),",
+        "    nn.BatchNorm2d(4),",
+        "    nn.Dropout(p=0.25),",
+        "    nn.Flatten(),",
+        "    nn.Linear(24, 10, bias=False),",
+    ]
+
+
+def test_a_pool_stride_equal_to_the_kernel_is_left_out_of_the_code_but_kept_in_the_spec() -> None:
+    spec = parse_spec("1x1x8x8: maxpool(2,s=2) avgpool(2)")
+    assert format_spec(spec.layers, spec.input_shape) == "1x1x8x8: maxpool(2,s=2) avgpool(2)"
+    assert layer_dict(spec.layers[0]) == {"type": "maxpool2d", "kernel": 2, "stride": 2}
+    code = to_pytorch(spec.input_shape, spec.layers)
+    assert "nn.MaxPool2d(kernel_size=2)," in code and "nn.AvgPool2d(kernel_size=2)," in code

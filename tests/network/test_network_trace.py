@@ -158,6 +158,16 @@ def test_residual_shape_mismatch_suggests_a_projection_shortcut() -> None:
                       "batchnorm2d"
 
 
+def test_a_shortcut_that_already_projects_is_told_to_change_its_conv_not_add_one() -> None:
+    result = spec_trace("1x64x56x56: res(conv(128,3,s=2,p=1) bn | bn conv(128,1) bn)")
+    err = result.error
+    assert err.message == ("residual: the main path gives [1, 128, 28, 28] but the shortcut "
+                           "gives [1, 128, 56, 56]; they must match to be added")
+    assert err.fix == ("the shortcut already has a 1x1 conv (shortcut path layer 2): set its "
+                       "out_channels to 128 and its stride to 2")
+    assert "give the shortcut a 1x1 conv" not in err.fix
+
+
 def test_error_inside_a_residual_path_points_there() -> None:
     result = spec_trace("1x4x3x3: conv(4,1) res(conv(4,3) conv(4,3) | relu)")
     err = result.error

@@ -443,4 +443,4 @@ async def test_help_explains_the_panel(key: str) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(key)
         assert isinstance(app.screen, HelpScreen)
-        assert "Shapes: how a tensor's shape changes" in app.screen.panel_help
+        assert "Shapes: how a tensor's shape changes" in app.screen.panel_help()

@@ -18,6 +18,7 @@ from convtui.core.layers import Flatten, Layer, Linear, Shape
 from convtui.core.network import Path, path_text, trace
 from convtui.core.presets import PRESETS
 from convtui.core.spec import SpecError, format_layer, format_spec, parse_spec
+from convtui.i18n import t
 from convtui.ui.screens.base import PanelScreen
 from convtui.ui.shapes_dialog import (
     DELETE,
@@ -46,6 +47,7 @@ from convtui.ui.shapes_view import (
     INPUT,
     SKIP,
     ShapeRow,
+    column_label,
     detail,
     shape_text,
     spec_error_text,
@@ -54,6 +56,11 @@ from convtui.ui.shapes_view import (
 )
 
 DEFAULT_PRESET = "lecture"
+#: The guided tour's preset: the lecture's small MNIST CNN (two conv blocks, Linear(3136, 10)).
+TOUR_NETWORK = "lab"
+
+#: Text that is worded when shown, so it can be shown again in another language.
+Wording = Callable[[], str]
 
 
 @functools.cache
@@ -71,48 +78,7 @@ def preset_of(shape: Shape, layers: Layers) -> str | None:
 
 class ShapesScreen(PanelScreen):
     PANEL = "shapes"
-    HELP = """# Shapes: how a tensor's shape changes through a network
-
-Every layer turns an **NCHW** tensor (batch N, channels C, height H, width W) into another.
-The table shows, for every layer, the input and output shape, its **parameter** count, its
-**MACs** (multiply-accumulates for this input, batch included), and the **receptive field**
-(RF: how many input pixels one output cell sees) and **jump** (how far apart, in input pixels,
-neighbouring output cells are) so far. The panel below the table explains the selected row:
-the output-size arithmetic `(I - F + 2P) / S + 1`, floored, for H and W; the PyTorch module;
-notes. A residual block shows its **main** path, its shortcut (**skip**: identity, or a
-projection) and the **add**.
-
-A layer PyTorch would refuse is a red ✗ row, with the reason and a fix.
-
-Type a network in the spec line, e.g.
-`1x1x28x28: conv(16,3,p=1) relu maxpool(2) flatten linear(3136,10)`:
-
-| spec | PyTorch |
-|---|---|
-| `conv(out, k, s, p)`, `d=` `g=` `bias=` `mode=` | `nn.Conv2d` (p may be `same`) |
-| `convT(out, k, s, p)`, `op=` | `nn.ConvTranspose2d` |
-| `maxpool(k, s, p)`, `avgpool(k, s, p)`, `ceil=` | `nn.MaxPool2d`, `nn.AvgPool2d` |
-| `adaptiveavgpool(size)` | `nn.AdaptiveAvgPool2d` |
-| `bn`, `relu`, `flatten`, `dropout` | `nn.BatchNorm2d`, `nn.ReLU`, ... |
-| `linear(in, out)` or `linear(out)` | `nn.Linear` |
-| `res(main layers | shortcut layers)` | a residual block (no `|`: identity) |
-
-| key | does |
-|---|---|
-| s | type in the spec line (Enter or Esc goes back to the table) |
-| p | choose a preset network (lecture, LeNet-5, VGG-16, ResNet-18, ...) |
-| ↑ / ↓ | select a row; its arithmetic shows below |
-| ← / → | scroll a wide table sideways (# and layer stay put) |
-| e / Enter (click a selected row) | edit the layer (its spec text, prefilled) |
-| a | insert layers after the selected row |
-| d / Delete | delete the selected layer |
-| K / J (Shift+↑ / Shift+↓) | move the selected layer up / down |
-| c | check every shape and parameter count with PyTorch |
-| t / x | show the trace / the export (PyTorch code and a TOML quiz chain) |
-| w | save both exports to files |
-
-A saved quiz chain can be practised with `convtui quiz --pack FILE`.
-"""
+    PRESETS: ClassVar[tuple[str, ...]] = ("lecture",)
 
     DEFAULT_CSS = """
     ShapesScreen #shapes-bar { height: 1; }
@@ -133,18 +99,18 @@ A saved quiz chain can be practised with `convtui quiz --pack FILE`.
     """
 
     BINDINGS: ClassVar = [
-        Binding("s", "focus_spec", "Spec"),
-        Binding("p", "choose_preset", "Preset"),
-        Binding("e", "edit", "Edit"),
-        Binding("a,insert", "insert", "Insert"),
-        Binding("d,delete", "delete", "Delete"),
-        Binding("shift+up,K", "move(-1)", "Move up", show=False),
-        Binding("shift+down,J", "move(1)", "Move down", show=False),
-        Binding("c", "check", "Check"),
-        Binding("t", "show_tab('trace')", "Trace", show=False),
-        Binding("x", "show_tab('export')", "Export"),
-        Binding("w", "save", "Save"),
-        Binding("escape", "focus_table", "Table", show=False),
+        Binding("s", "focus_spec", "keys.shapes.spec"),
+        Binding("p", "choose_preset", "keys.shapes.preset"),
+        Binding("e", "edit", "keys.shapes.edit"),
+        Binding("a,insert", "insert", "keys.shapes.insert"),
+        Binding("d,delete", "delete", "keys.shapes.delete"),
+        Binding("shift+up,K", "move(-1)", "keys.shapes.move_up", show=False),
+        Binding("shift+down,J", "move(1)", "keys.shapes.move_down", show=False),
+        Binding("c", "check", "keys.shapes.check"),
+        Binding("t", "show_tab('trace')", "keys.shapes.trace", show=False),
+        Binding("x", "show_tab('export')", "keys.shapes.export"),
+        Binding("w", "save", "keys.shapes.save"),
+        Binding("escape", "focus_table", "keys.shapes.table", show=False),
     ]
 
     def __init__(self) -> None:
@@ -154,34 +120,36 @@ A saved quiz chain can be practised with `convtui quiz --pack FILE`.
         self.traced = trace((1, 1), ())  # an empty network until on_mount loads one
         self.shape_rows: list[ShapeRow] = []
         self.exports: Exports | None = None
+        # what the status line, the check result and the export note say, kept as wordings
+        # so that switching the language redraws them
+        self._status: Wording = str
+        self._check: tuple[Wording, bool] | None = None
+        self._export_note: Wording = self._default_export_note
 
     # layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="shapes-bar"):
-            yield Select([(name, name) for name in PRESETS], prompt="custom", compact=True,
-                         id="preset")
+            yield Select([(name, name) for name in PRESETS], compact=True, id="preset")
             yield Input(id="spec", compact=True, placeholder="1x1x28x28: conv(5,5) maxpool(2)")
         yield Static("", id="spec-error")
         with TabbedContent(id="shapes-views", initial="trace"):
-            with TabPane("Trace", id="trace"):
+            with TabPane("", id="trace"):
                 yield DataTable(id="layers", cursor_type="row", zebra_stripes=True,
                                 fixed_columns=2)
                 yield Static(id="totals")
                 yield Static("", id="check-result")
                 with VerticalScroll(id="detail-box"):
                     yield Static(id="detail")
-            with TabPane("Export", id="export"), VerticalScroll(id="export-box"):
+            with TabPane("", id="export"), VerticalScroll(id="export-box"):
                 yield Static(id="export-note")
                 yield Static("PyTorch", classes="export-title")
                 yield Static(id="torch-code")
-                yield Static("Quiz chain (TOML)", classes="export-title")
+                yield Static(id="toml-title", classes="export-title")
                 yield Static(id="toml-code")
         yield Static(id="shapes-status")
 
     def on_mount(self) -> None:
-        table = self.query_one("#layers", DataTable)
-        for name in COLUMNS:
-            table.add_column(name, key=name)
+        self._label_widgets()
         self.query_one("#spec-error").display = False
         self.query_one("#check-result").display = False
         options = self.app.options  # type: ignore[attr-defined]
@@ -190,19 +158,58 @@ A saved quiz chain can be practised with `convtui quiz --pack FILE`.
         if spec:
             self._set_quietly(self.query_one("#spec", Input), spec)
             self.apply_spec(spec)
-        table.focus()
+        self.query_one("#layers", DataTable).focus()
+
+    def _label_widgets(self) -> None:
+        """The fixed labels: column headers, tab titles, the preset list's prompt."""
+        table = self.query_one("#layers", DataTable)
+        table.clear(columns=True)
+        for name in COLUMNS:
+            table.add_column(column_label(name), key=name)
+        self.query_one("#preset", Select).prompt = t("shapes.custom")
+        tabs = self.query_one("#shapes-views", TabbedContent)
+        tabs.get_tab("trace").label = t("shapes.tabs.trace")
+        tabs.get_tab("export").label = t("shapes.tabs.export")
+        self.query_one("#toml-title", Static).update(t("shapes.export.quiz_chain"))
+
+    def relabel(self) -> None:
+        """Redraw every text in the current language: the network, the typed spec line, the
+        selected row, the tab and what the status line, check and export note said stay."""
+        table = self.query_one("#layers", DataTable)
+        cursor, status, note = table.cursor_row, self._status, self._export_note
+        self._label_widgets()
+        self.set_network(self.input_shape, self.stack, typed=True, check=self._check)
+        table.move_cursor(row=min(max(cursor, 0), len(self.shape_rows) - 1), animate=False)
+        self._show_detail(table.cursor_row)
+        try:
+            parse_spec(self.query_one("#spec", Input).value)
+        except SpecError as err:
+            self._show_spec_error(err)
+        self._export_note = note
+        self._show_exports()
+        self.update_status(status)
+
+    def show_preset(self, preset: str) -> None:
+        """``lecture``: the lecture's small MNIST CNN, its first conv selected so the detail
+        shows the output-size arithmetic."""
+        if preset not in self.PRESETS:
+            super().show_preset(preset)
+        self.action_show_tab("trace")
+        self.load_preset(TOUR_NETWORK, select=(0,))
+        self.action_focus_table()
 
     # the network -----------------------------------------------------------------------
-    def load_preset(self, name: str) -> None:
+    def load_preset(self, name: str, select: Path = (-1,)) -> None:
         preset = PRESETS[name]
-        self.set_network(preset.input_shape, preset.layers, select=(-1,))
-        self.update_status(f"{preset.title}: {preset.about}")
+        self.set_network(preset.input_shape, preset.layers, select=select)
+        self.update_status(lambda: f"{preset.title}: {preset.about}")
 
     def set_network(self, shape: Shape, layers: Layers, select: Path | None = None,
-                    typed: bool = False) -> None:
+                    typed: bool = False, check: tuple[Wording, bool] | None = None) -> None:
         """Show ``layers`` on ``shape``: trace, table, totals, detail, exports. ``select`` is
         the row to put the cursor on (else it stays where it was, or goes to the error when
-        the network was typed); ``typed`` leaves the spec line alone while the user types."""
+        the network was typed); ``typed`` leaves the spec line alone while the user types;
+        ``check`` is a PyTorch check result that still holds for this network."""
         self.input_shape, self.stack = shape, layers
         self.traced = trace(shape, layers)
         self.shape_rows = table_rows(self.traced, layers)
@@ -215,11 +222,11 @@ A saved quiz chain can be practised with `convtui quiz --pack FILE`.
             select = self.traced.error.path
         self._fill_table(select)
         self.query_one("#totals", Static).update(totals_text(self.traced))
-        check = self.query_one("#check-result", Static)
-        check.update("")
-        check.display = False
-        title = PRESETS[name].title if name else "Custom network"
+        self._check = check
+        self._show_check_result()
+        title = PRESETS[name].title if name else t("shapes.custom_network")
         self.exports = make_exports(shape, layers, name or "network", title)
+        self._export_note = self._default_export_note
         self._show_exports()
 
     def _set_quietly(self, widget: Input | Select, value: object) -> None:
@@ -260,8 +267,10 @@ A saved quiz chain can be practised with `convtui quiz --pack FILE`.
     def row_selected(self) -> None:
         self.action_edit()
 
-    def update_status(self, message: str) -> None:
-        self.query_one("#shapes-status", Static).update(message)
+    def update_status(self, message: Wording) -> None:
+        """Say ``message()`` on the status line (and again after a change of language)."""
+        self._status = message
+        self.query_one("#shapes-status", Static).update(message())
 
     # the spec line and presets ------------------------------------------------------------
     @on(Select.Changed, "#preset")
@@ -293,23 +302,23 @@ A saved quiz chain can be practised with `convtui quiz --pack FILE`.
             return err
         self._show_spec_error(None)
         self.set_network(spec.input_shape or self.input_shape, spec.layers, typed=True)
-        self.update_status(self._summary())
+        self.update_status(self._summary)
         return None
 
     def _summary(self) -> str:
         error = self.traced.error
         if error is not None:
-            return f"✗ the network stops at {error.where}: see the red ✗ row and its fix"
+            return t("shapes.status.stops", where=error.where)
         out = self.traced.output_shape or self.input_shape
-        return f"{len(self.stack)} layers · {shape_text(self.input_shape)} → {shape_text(out)}"
+        return t("shapes.status.summary", count=len(self.stack),
+                 input=shape_text(self.input_shape), output=shape_text(out))
 
     def _show_spec_error(self, err: SpecError | None) -> None:
         box = self.query_one("#spec-error", Static)
         box.display = err is not None
         if err is not None:
             box.update(spec_error_text(err, max(self.size.width - 2, 20)))
-            self.update_status(f"✗ the spec does not parse ({err}); the table shows the last "
-                               "network that did")
+            self.update_status(lambda: t("shapes.status.spec_error", error=str(err)))
 
     def action_focus_spec(self) -> None:
         self.query_one("#spec", Input).focus()
@@ -333,21 +342,24 @@ A saved quiz chain can be practised with `convtui quiz --pack FILE`.
         self.query_one("#layers" if pane == "trace" else "#export-box").focus()
 
     # editing -----------------------------------------------------------------------------
-    def _describe(self, row: ShapeRow) -> str:
+    def _describe(self, row: ShapeRow) -> Wording:
+        """``layer 2 (relu)``: the row's layer as it is now, worded when shown."""
         layer = self._layer(row)
-        return f"{path_text(row.target)} ({layer.label})" if layer else path_text(row.target)
+        label = layer.label if layer else ""
+        return lambda: f"{path_text(row.target)} ({label})" if label else path_text(row.target)
 
     def _layer(self, row: ShapeRow) -> Layer | None:
         if row.kind in (INPUT, SKIP):
             return None
         return layer_at(self.stack, row.target)
 
-    def edit_stack(self, change: Callable[[], tuple[Layers, Path | None]], done: str) -> None:
+    def edit_stack(self, change: Callable[[], tuple[Layers, Path | None]], done: Wording) -> None:
         """Apply an edit; a StackError goes to the status line instead."""
         try:
             layers, select = change()
         except StackError as err:
-            self.update_status(f"✗ {err}")
+            problem = err  # worded when shown: it follows a change of language
+            self.update_status(lambda: f"✗ {problem}")
             return
         self.set_network(self.input_shape, layers, select=select)
         self.update_status(done)
@@ -357,26 +369,35 @@ A saved quiz chain can be practised with `convtui quiz --pack FILE`.
         row = self.current_row
         if row.kind == INPUT:
             self.app.push_screen(
-                LayerDialog(INPUT_SHAPE, "Input shape", shape_text(self.input_shape)),
+                LayerDialog(INPUT_SHAPE, lambda: t("shapes.dialog.input_title"),
+                            shape_text(self.input_shape)),
                 self.apply_edit)
             return
         if row.kind == SKIP:
-            self.update_status("the identity shortcut has no layer to edit; press a to insert "
-                               "one after it (a projection: conv(C,1,s=2) bn)")
+            self.update_status(lambda: t("shapes.status.identity_edit"))
             return
         layer = self._layer(row)
         assert layer is not None
-        title = f"Edit {self._describe(row)}"
-        self.app.push_screen(LayerDialog(REPLACE, title, format_layer(layer)), self.apply_edit)
+        what = self._describe(row)
+        self.app.push_screen(
+            LayerDialog(REPLACE, lambda: t("shapes.dialog.edit_title", what=what()),
+                        format_layer(layer)),
+            self.apply_edit)
 
     def action_insert(self) -> None:
         self.action_show_tab("trace")
         row = self.current_row
         channels, features = self._widths_after(row)
-        snippets = templates(channels, features)
-        where = "the input" if row.kind == INPUT else self._describe(row)
+        what = self._describe(row)
+
+        def title() -> str:
+            if row.kind == INPUT:
+                return t("shapes.dialog.insert_first_title")
+            return t("shapes.dialog.insert_title", what=what())
+
         self.app.push_screen(
-            LayerDialog(INSERT, f"Insert after {where}", snippets[0][1], snippets),
+            LayerDialog(INSERT, title, templates(channels, features)[0][1],
+                        lambda: templates(channels, features)),
             self.apply_edit)
 
     def _widths_after(self, row: ShapeRow) -> tuple[int | None, int | None]:
@@ -399,16 +420,24 @@ A saved quiz chain can be practised with `convtui quiz --pack FILE`.
         row = self.current_row
         target = row.target
         if edit.action == INPUT_SHAPE and edit.shape is not None:
-            self.set_network(edit.shape, self.stack, select=(-1,))
-            self.update_status(f"the input is now {shape_text(edit.shape)}")
+            shape = edit.shape
+            self.set_network(shape, self.stack, select=(-1,))
+            self.update_status(lambda: t("shapes.status.input_set", shape=shape_text(shape)))
         elif edit.action == REPLACE:
             self.edit_stack(lambda: (replace_at(self.stack, target, edit.layers), target),
-                            f"{path_text(target)} is now {_labels(edit.layers)}")
+                            lambda: t("shapes.status.replaced", where=path_text(target),
+                                      layers=_labels(edit.layers)))
         elif edit.action == INSERT:
             after = (*target[:-1], int(target[-1]) + 1)
-            where = "at the start" if row.kind == INPUT else f"after {path_text(target)}"
+
+            def inserted() -> str:
+                if row.kind == INPUT:
+                    return t("shapes.status.inserted_first", layers=_labels(edit.layers))
+                return t("shapes.status.inserted", layers=_labels(edit.layers),
+                         where=path_text(target))
+
             self.edit_stack(lambda: (insert_after(self.stack, target, edit.layers), after),
-                            f"inserted {_labels(edit.layers)} {where}")
+                            inserted)
         elif edit.action == DELETE:
             self.action_delete()
         elif edit.action in (UP, DOWN):
@@ -418,28 +447,31 @@ A saved quiz chain can be practised with `convtui quiz --pack FILE`.
         self.action_show_tab("trace")
         row = self.current_row
         if row.kind == INPUT:
-            self.update_status("✗ the input cannot be deleted; edit its shape with e")
+            self.update_status(lambda: t("shapes.status.input_delete"))
             return
         what = self._describe(row)
-        self.edit_stack(lambda: (delete_at(self.stack, row.target), None), f"deleted {what}")
+        self.edit_stack(lambda: (delete_at(self.stack, row.target), None),
+                        lambda: t("shapes.status.deleted", what=what()))
 
     def action_move(self, delta: int) -> None:
         self.action_show_tab("trace")
         row = self.current_row
         if row.kind == INPUT:
-            self.update_status("✗ the input stays first")
+            self.update_status(lambda: t("shapes.status.input_first"))
             return
         what = self._describe(row)
-        direction = "up" if delta < 0 else "down"
-        self.edit_stack(lambda: move(self.stack, row.target, delta), f"moved {what} {direction}")
+        key = "shapes.status.moved_up" if delta < 0 else "shapes.status.moved_down"
+        self.edit_stack(lambda: move(self.stack, row.target, delta),
+                        lambda: t(key, what=what()))
 
     # export --------------------------------------------------------------------------------
+    def _default_export_note(self) -> str:
+        return t("shapes.export.note", folder=str(export_dir()))
+
     def _show_exports(self) -> None:
         exports = self.exports
         assert exports is not None
-        self.query_one("#export-note", Static).update(
-            f"w saves both to {export_dir()} (practise the quiz chain with "
-            "convtui quiz --pack FILE)")
+        self.query_one("#export-note", Static).update(self._export_note())
         for selector, text, error, lexer in (
             ("#torch-code", exports.torch, exports.torch_error, "python"),
             ("#toml-code", exports.toml, exports.toml_error, "toml"),
@@ -455,53 +487,69 @@ A saved quiz chain can be practised with `convtui quiz --pack FILE`.
         exports = self.exports
         assert exports is not None
         if exports.torch is None:
-            self.update_status(f"✗ nothing saved: {exports.torch_error}")
+            self.update_status(lambda: t("shapes.status.nothing_saved",
+                                         error=exports.torch_error))
             return
         paths = save_exports(exports)
-        lines = [f"saved the PyTorch code to {paths[0]}"]
-        if exports.toml is not None:
-            lines.append(f"saved the quiz chain to {paths[1]}; practise it with: "
-                         f"convtui quiz --pack {paths[1]}")
-        else:
-            lines.append(f"no quiz chain: {exports.toml_error}")
-        self.query_one("#export-note", Static).update("\n".join(lines))
+
+        def note() -> str:
+            lines = [t("shapes.export.saved_code", path=str(paths[0]))]
+            if exports.toml is not None:
+                lines.append(t("shapes.export.saved_chain", path=str(paths[1])))
+            else:
+                lines.append(t("shapes.export.no_chain", error=exports.toml_error))
+            return "\n".join(lines)
+
+        self._export_note = note
+        self.query_one("#export-note", Static).update(note())
         self.action_show_tab("export")
-        self.update_status(lines[0] + (" and the quiz chain" if exports.toml else ""))
+        key = "shapes.status.saved_both" if exports.toml else "shapes.status.saved_code"
+        self.update_status(lambda: t(key, path=str(paths[0])))
 
     # PyTorch -------------------------------------------------------------------------------
     def action_check(self) -> None:
-        if self.traced.error is not None:
-            self.update_status(f"✗ fix the red ✗ row first: {self.traced.error.where} does "
-                               "not trace")
+        error = self.traced.error
+        if error is not None:
+            self.update_status(lambda: t("shapes.status.check_error", where=error.where))
             return
-        self._show_check("importing PyTorch and building the network…")
+        self._show_check((lambda: t("shapes.check.running"), False))
         self.run_check(self.input_shape, self.stack)
 
     @work(thread=True, exclusive=True, group="check")
     def run_check(self, shape: Shape, layers: Layers) -> None:
+        result: tuple[Wording, bool]
         try:
             from convtui.pytorch.network import verify
 
             report = verify(shape, layers)
             if report.ok:
-                layers_text = f"{report.checked} layer{'s' if report.checked != 1 else ''}"
-                text = (f"✓ PyTorch: every shape and parameter count agrees ({layers_text}, "
-                        "module reprs too)")
+                key = "shapes.check.agrees_one" if report.checked == 1 else "shapes.check.agrees"
+                result = (lambda: t(key, count=report.checked), True)
             else:
-                text = "✗ PyTorch disagrees:\n" + report.text
+                result = (lambda: t("shapes.check.disagrees", differences=report.text), False)
         except ImportError:
-            text = "✗ PyTorch is not installed here: pip install torch"
+            result = (lambda: t("shapes.check.no_torch"), False)
         except Exception as err:  # PyTorch refusing what the engine allowed is a finding
-            text = f"✗ PyTorch refused the network: {type(err).__name__}: {err}"
-        self.app.call_from_thread(self._show_check, text, (shape, layers))
+            refusal = f"{type(err).__name__}: {err}"
+            result = (lambda: t("shapes.check.refused", error=refusal), False)
+        self.app.call_from_thread(self._show_check, result, (shape, layers))
 
-    def _show_check(self, text: str, network: tuple[Shape, Layers] | None = None) -> None:
+    def _show_check(self, check: tuple[Wording, bool],
+                    network: tuple[Shape, Layers] | None = None) -> None:
         if network is not None and network != (self.input_shape, self.stack):
             return  # the network changed while PyTorch ran: this answer is about the old one
-        check = self.query_one("#check-result", Static)
-        check.update(Text(text, style="green" if text.startswith("✓") else ""))
-        check.display = True
-        self.update_status(text.splitlines()[0])
+        self._check = check
+        self._show_check_result()
+        self.update_status(lambda: check[0]().splitlines()[0])
+
+    def _show_check_result(self) -> None:
+        box = self.query_one("#check-result", Static)
+        box.display = self._check is not None
+        if self._check is None:
+            box.update("")
+            return
+        wording, ok = self._check
+        box.update(Text(wording(), style="green" if ok else ""))
 
 
 def _labels(layers: Layers) -> str:
