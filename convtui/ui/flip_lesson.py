@@ -26,10 +26,11 @@ from convtui.ui.conv_lesson import ConvLesson
 #: An asymmetric kernel whose every weight is different, so each one can be followed.
 NUMBERED_KERNEL = np.arange(1.0, 10.0).reshape(3, 3)
 
-LECTURE, BOX_BLUR, SOBEL, RANDOM, IMPULSE, EDITED = (
-    "lecture kernel (symmetric)", "box blur (symmetric)", "sobel x (signs flip)",
-    "random kernel (asymmetric)", "impulse input", "edited")
-EXAMPLES = (LECTURE, BOX_BLUR, SOBEL, RANDOM, IMPULSE)
+#: The examples, by the id the catalogue names them with (``flip.examples.<id>``). NUMBERED
+#: runs the lecture's input through a kernel whose every weight differs, so the flip matters.
+LECTURE, BOX_BLUR, SOBEL, RANDOM, IMPULSE, NUMBERED, EDITED = (
+    "lecture", "box_blur", "sobel", "random", "impulse", "numbered", "edited")
+EXAMPLES = (LECTURE, BOX_BLUR, SOBEL, RANDOM, IMPULSE, NUMBERED)
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,6 +44,10 @@ class FlipLesson:
     @property
     def step(self) -> int:
         return self.correlation.step
+
+    @property
+    def step_count(self) -> int:
+        return self.correlation.trace.step_count
 
     @property
     def kernel(self) -> np.ndarray:
@@ -84,13 +89,12 @@ def example_lesson(name: str, seed: int = 0) -> FlipLesson:
     """One of the teaching examples: input, kernel and padding, stride 1."""
     x, padding = LECTURE_INPUT, 0
     kernel = {LECTURE: LECTURE_KERNEL, BOX_BLUR: KERNELS["box blur"],
-              SOBEL: KERNELS["sobel x"], IMPULSE: NUMBERED_KERNEL}.get(name)
+              SOBEL: KERNELS["sobel x"], IMPULSE: NUMBERED_KERNEL,
+              NUMBERED: NUMBERED_KERNEL}.get(name)
     if name == RANDOM:
         kernel = asymmetric_kernel(seed)
     if kernel is None:
         raise KeyError(name)
     if name == IMPULSE:  # padding 1 shows the whole stamped kernel framed by zeros
         x, padding = impulse((5, 5)), 1
-    return FlipLesson(ConvLesson(x[None], kernel[None], padding=padding,
-                                 input_name="impulse 5×5" if name == IMPULSE else "lecture 5×5",
-                                 kernel_name=name))
+    return FlipLesson(ConvLesson(x[None], kernel[None], padding=padding, kernel_name=name))

@@ -1,7 +1,8 @@
 """Turn a FlipLesson into what the Flip panel draws: the kernel beside its 180° rotation, both
 outputs and their difference, the lockstep arithmetic with each weight named by a letter, the
-verdict in words, the PyTorch code and why the distinction rarely matters. Pure functions of
-the lesson; every number comes from the engine."""
+verdict in words and the PyTorch code (why the distinction rarely matters is the catalogue's
+``flip.why``). Pure functions of the lesson and the current language; every number comes from
+the engine."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import dataclasses
 import string
 
 import numpy as np
+from rich.cells import cell_len
 from rich.text import Text
 
 from convtui.core.conv import ConvStep
 from convtui.core.flip import rotated_position
+from convtui.i18n import t
 from convtui.ui.conv_lesson import ConvLesson
 from convtui.ui.conv_views import output_view, padding_arg, torch_arg
 from convtui.ui.flip_lesson import FlipLesson
@@ -21,26 +24,6 @@ from convtui.ui.widgets.grid import EMPTY, NORMAL, GridView
 
 Cells = frozenset[tuple[int, int]]
 
-#: Why the flip rarely matters, and which library computes which; in the Explain tab.
-EXPLANATION = (
-    "[b]Why deep learning can ignore the flip[/b]\n"
-    "A convolutional layer learns its kernel from data. Had the layer rotated the kernel "
-    "before using it, training would simply have found the rotated version of the same kernel: "
-    "both forms can compute exactly the same functions, and every weight is learned either "
-    "way. So libraries skip the rotation, compute the cross-correlation, and still call the "
-    "layer a convolution.\n"
-    "The flip matters when a kernel is given rather than learned: a textbook filter such as "
-    "Sobel, a signal-processing formula, or weights carried over from a tool that uses the "
-    "other convention. Only true convolution has the algebra of the textbooks: it is "
-    "commutative (f * g = g * f) and becomes a product under the Fourier transform.\n\n"
-    "[b]Who computes what[/b]\n"
-    "  numpy.convolve (1-D)            convolution: flips the kernel\n"
-    "  scipy.signal.convolve2d         convolution: flips the kernel\n"
-    "  scipy.signal.correlate2d        cross-correlation: no flip\n"
-    "  PyTorch nn.Conv2d / F.conv2d    cross-correlation, called convolution\n"
-    "  TensorFlow / Keras Conv2D       cross-correlation, called convolution"
-)
-
 
 def weight_letters(shape: tuple[int, int]) -> np.ndarray:
     """A name per weight in reading order: a, b, c, ... (then A, B, ...), so a weight can be
@@ -48,7 +31,7 @@ def weight_letters(shape: tuple[int, int]) -> np.ndarray:
     height, width = shape
     alphabet = string.ascii_lowercase + string.ascii_uppercase
     if height * width > len(alphabet):
-        raise ValueError(f"kernel: {height}x{width} has more weights than letters to name them")
+        raise ValueError(t("flip.weights.too_many", height=height, width=width))
     return np.array(list(alphabet[: height * width])).reshape(shape)
 
 
@@ -109,20 +92,19 @@ def difference_view(lesson: FlipLesson) -> GridView:
 
 def verdict(lesson: FlipLesson) -> str:
     """What the two outputs have in common, and why, then what the two names mean."""
-    legend = "corr = cross-correlation (nn.Conv2d) · conv = convolution (W rotated 180°)"
     if lesson.impulse_at is not None:
         r, c = lesson.impulse_at
-        text = f"Impulse (a lone 1 at [{r},{c}]): corr stamps rot180(W), conv stamps W itself."
+        text = t("flip.verdict.impulse", row=r, col=c)
         if lesson.relation == "same":
-            text += " This W equals its own rotation, so the stamps match."
+            text += " " + t("flip.verdict.impulse_same")
     elif lesson.relation == "same":
-        text = "Identical outputs: W equals its own 180° rotation, so flipping changes nothing."
+        text = t("flip.verdict.same")
     elif lesson.relation == "negated":
-        text = "conv = −corr in every cell: the 180° rotation only flips the signs of W."
+        text = t("flip.verdict.negated")
     else:
-        text = (f"The outputs differ in {len(lesson.differing)} of {lesson.difference.size} "
-                "cells (marked): W changes under a 180° rotation.")
-    return f"{text}\n{legend}"
+        text = t("flip.verdict.different", count=len(lesson.differing),
+                 total=lesson.difference.size)
+    return f"{text}\n{t('flip.verdict.legend')}"
 
 
 def weights_text(lesson: FlipLesson) -> Text:
@@ -137,14 +119,16 @@ def weights_text(lesson: FlipLesson) -> Text:
     text = Text()
     values = [f"{letters[i, j]}={fmt(lesson.kernel[i, j])}" for i in range(kh)
               for j in range(kw)]
+    rotated_label = f"{t('flip.weights.rotated')}: "
     for i in range(kh):
         text.append("W: " if i == 0 else "   ", style="bold")
         text.append(" ".join(letters[i]) + "    ")
-        text.append("rotated: " if i == 0 else "         ", style="bold")
+        text.append(rotated_label if i == 0 else " " * cell_len(rotated_label), style="bold")
         text.append(" ".join(rotated[i]) + "    ")
         text.append("  ".join(values[i * kw : (i + 1) * kw]) + "\n")
-    text.append(f"weight (i, j) moves to ({kh - 1}−i, {kw - 1}−j): {_swaps(letters)}\n\n")
-    text.append("this window, weight by weight:\n", style="bold")
+    text.append(t("flip.weights.moves", last_row=kh - 1, last_col=kw - 1,
+                  swaps=_swaps(letters)) + "\n\n")
+    text.append(t("flip.weights.by_weight") + "\n", style="bold")
     corr = _lettered(lesson.correlation.current, letters, "corr", rotate=False)
     conv = _lettered(lesson.convolution.current, letters, "conv", rotate=True)
     width = max(len(line) for line in corr)
@@ -163,7 +147,9 @@ def _swaps(letters: np.ndarray) -> str:
                 stays.append(str(letters[i, j]))
             elif (ri, rj) > (i, j):
                 pairs.append(f"{letters[i, j]}↔{letters[ri, rj]}")
-    return ", ".join(pairs) + (f"; {', '.join(stays)} stays" if stays else "")
+    if not stays:
+        return ", ".join(pairs)
+    return t("flip.weights.stays", pairs=", ".join(pairs), stays=", ".join(stays))
 
 
 def _lettered(step: ConvStep, letters: np.ndarray, name: str, rotate: bool) -> list[str]:
@@ -186,8 +172,8 @@ def selection_note(lesson: FlipLesson, cell: tuple[int, int], rotated: bool) -> 
     other = rotated_position(*cell, lesson.kernel.shape)
     source = other if rotated else cell
     dest = cell if rotated else other
-    return (f"weight {letters[source]} = {fmt(lesson.kernel[source])}: W[{source[0]},"
-            f"{source[1]}] → rotated[{dest[0]},{dest[1]}] (marked in both)")
+    return t("flip.weights.selected", letter=letters[source], value=fmt(lesson.kernel[source]),
+             row=source[0], col=source[1], rotated_row=dest[0], rotated_col=dest[1])
 
 
 def flip_code(lesson: FlipLesson) -> str:
@@ -207,18 +193,17 @@ def flip_code(lesson: FlipLesson) -> str:
         "import torch",
         "import torch.nn.functional as F",
         "",
-        f"x = torch.tensor(...)  # shape (1, 1, {h}, {w}) = (N, C, H, W)",
-        f"w = torch.tensor(...)  # shape (1, 1, {kh}, {kw}) = (out, in, kH, kW)",
-        f"corr = F.conv2d(x, w{extra})  # cross-correlation, what nn.Conv2d computes",
-        f"conv = F.conv2d(x, w.flip(-2, -1){extra})  # convolution: W rotated 180° first",
-        f"# both have shape (1, 1, {oh}, {ow})",
+        f"x = torch.tensor(...)  # {t('flip.code.x_shape', h=h, w=w)}",
+        f"w = torch.tensor(...)  # {t('flip.code.w_shape', kh=kh, kw=kw)}",
+        f"corr = F.conv2d(x, w{extra})  # {t('flip.code.corr')}",
+        f"conv = F.conv2d(x, w.flip(-2, -1){extra})  # {t('flip.code.conv')}",
+        f"# {t('flip.code.out_shape', oh=oh, ow=ow)}",
         "",
     ]
     if corr.stride == (1, 1) and padding in (0, (0, 0), "valid"):
-        lines += ["# scipy gives the same numbers on the 2-D arrays:",
+        lines += [f"# {t('flip.code.scipy_same')}",
                   "#   scipy.signal.correlate2d(x, w, mode='valid')  == corr",
                   "#   scipy.signal.convolve2d(x, w, mode='valid')   == conv"]
     else:
-        lines += ["# scipy's correlate2d / convolve2d take no stride or padding: pad x with",
-                  "# np.pad, use mode='valid', then keep every stride-th row and column"]
+        lines += [f"# {line}" for line in t("flip.code.scipy_strided").splitlines()]
     return "\n".join(lines)

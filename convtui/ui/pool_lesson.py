@@ -12,9 +12,19 @@ from functools import cached_property
 
 import numpy as np
 
-from convtui.core.examples import LECTURE_MAX_POOL_INPUT
+from convtui.core.examples import LECTURE_AVG_POOL_INPUT, LECTURE_MAX_POOL_INPUT
 from convtui.core.pool import PoolKind, PoolStep, PoolTrace, pool_trace
 from convtui.core.pool_canvas import PoolCanvas, pool_canvas
+
+#: Where an input comes from, by the id the catalogue names it with (``pool.inputs.<id>``).
+LECTURE_MAX, LECTURE_AVG, RANDOM, MNIST = "lecture_max", "lecture_avg", "random", "mnist"
+INPUT_PRESETS = (LECTURE_MAX, LECTURE_AVG, RANDOM, MNIST)
+#: The layer each preset comes with (a random input keeps the layer being explored).
+PRESET_LAYERS: dict[str, dict[str, object]] = {
+    name: {"kind": kind, "kernel_size": (2, 2), "stride": None, "padding": (0, 0),
+           "dilation": (1, 1), "ceil_mode": False}
+    for name, kind in ((LECTURE_MAX, "max"), (LECTURE_AVG, "avg"), (MNIST, "max"))
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,7 +38,7 @@ class PoolLesson:
     ceil_mode: bool = False
     count_include_pad: bool = True
     step: int = 0
-    input_name: str = "lecture 4×4 (max)"
+    input_name: str = LECTURE_MAX  # one of INPUT_PRESETS
 
     def __post_init__(self) -> None:
         _ = self.trace  # validate now: an invalid lesson never exists
@@ -44,6 +54,10 @@ class PoolLesson:
         return pool_canvas(self.trace)
 
     @property
+    def step_count(self) -> int:
+        return self.trace.step_count
+
+    @property
     def current(self) -> PoolStep:
         return self.trace.step(self.step)
 
@@ -52,6 +66,8 @@ class PoolLesson:
         return dataclasses.replace(self, **changes)
 
 
-def lecture_pool_lesson() -> PoolLesson:
-    """The lecture's 2x2 max pooling of a 4x4 input: 9 8 / 7 9."""
-    return PoolLesson(LECTURE_MAX_POOL_INPUT)
+def lecture_pool_lesson(name: str = LECTURE_MAX) -> PoolLesson:
+    """One of the lecture's 2x2 poolings of a 4x4 input: max gives 9 8 / 7 9, average 1 2 / 3 2
+    (stride = the kernel size, as in PyTorch)."""
+    x = {LECTURE_MAX: LECTURE_MAX_POOL_INPUT, LECTURE_AVG: LECTURE_AVG_POOL_INPUT}[name]
+    return PoolLesson(x, input_name=name, **PRESET_LAYERS[name])

@@ -1,6 +1,7 @@
 """Turn a PoolLesson into what the Pooling panel draws: the input with its padding and any
 overhang, the output filling in, the step written out, notes and the equivalent PyTorch code.
-Pure functions of the lesson; every number comes from the engine's trace."""
+Pure functions of the lesson and the current language; every number comes from the engine's
+trace."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from rich.text import Text
 
 from convtui.core.geometry import explain_output_size
 from convtui.core.pool import CELL_INPUT, CELL_OUTSIDE, CELL_PAD, PoolStep
+from convtui.i18n import t
 from convtui.ui.conv_views import COMPACT_WIDTH, torch_arg
 from convtui.ui.fields import show_pair
 from convtui.ui.format import cell_width, fmt
@@ -46,9 +48,9 @@ def input_view(lesson: PoolLesson) -> GridView:
         accents = frozenset({canvas.to_canvas(step.rows[step.winner[0]],
                                               step.cols[step.winner[1]])})
     h, w = g.in_size
-    title = f"input {h}×{w}"
+    title = t("pool.grid.input", h=h, w=w)
     if any(g.padding):
-        title += f" · pad {show_pair(g.padding)} ({'-inf' if g.kind == 'max' else 'zeros'})"
+        title = t(f"pool.grid.padded_{g.kind}", title=title, pad=show_pair(g.padding))
     return GridView(
         values=values, kinds=kinds, window=window, accents=accents, title=title,
         row_labels=_labels(values.shape[0], -canvas.top, h, g.padding[0]),
@@ -66,7 +68,8 @@ def output_view(lesson: PoolLesson) -> GridView:
     return GridView(
         values=out, kinds=np.where(index <= lesson.step, NORMAL, EMPTY),
         window=frozenset({(step.out_row, step.out_col)}),
-        title=f"{lesson.kind} pool {oh}×{ow}", row_labels=tuple(str(r) for r in range(oh)),
+        title=t(f"pool.grid.output_{lesson.kind}", h=oh, w=ow),
+        row_labels=tuple(str(r) for r in range(oh)),
         col_labels=tuple(str(c % 10) for c in range(ow)), compact=_compact(out),
         scale_values=out,
     )
@@ -115,24 +118,21 @@ def arithmetic(lesson: PoolLesson) -> Text:
     text.append("\n")
     text.append(_max_note(lesson, step) if lesson.kind == "max" else _divisor_note(step))
     if (step.cells == CELL_OUTSIDE).any():
-        text.append("\n× cells lie past the padded input: not part of this window, never "
-                    "compared or counted.", style="grey50")
+        text.append("\n" + t("pool.arith.outside"), style="grey50")
     return text
 
 
 def _max_note(lesson: PoolLesson, step: PoolStep) -> str:
     if step.winner is None or step.index is None:
-        return ("every cell of this window is padding, so the result is -inf and there is "
-                "no winner")
+        return t("pool.arith.all_padding")
     r, c = step.rows[step.winner[0]], step.cols[step.winner[1]]
     w = lesson.trace.geometry.in_size[1]
-    note = (f"winner: input[{r},{c}] (marked), flat index {step.index} = {r}×{w} + {c}: "
-            "what return_indices=True gives")
+    note = t("pool.arith.winner", row=r, col=c, index=step.index, width=w)
     inside = step.values[step.cells == CELL_INPUT]
     if int((inside == step.value).sum()) > 1:
-        note += "; on a tie PyTorch keeps the first maximum in reading order"
+        note += t("pool.arith.tie")
     if (step.cells == CELL_PAD).any():
-        note += "; padding is -inf, so it never wins"
+        note += t("pool.arith.pad_never_wins")
     return note
 
 
@@ -140,22 +140,24 @@ def _divisor_note(step: PoolStep) -> str:
     inside = int((step.cells == CELL_INPUT).sum())
     pads = int((step.cells == CELL_PAD).sum())
     if not pads:
-        return f"divisor {step.divisor}: the window's {inside} input cells"
+        return t("pool.arith.divisor", divisor=step.divisor, inside=inside)
     if step.divisor == inside:
-        return (f"divisor {step.divisor}: only the {inside} input cells; the {pads} padding "
-                "zeros are not counted (count_include_pad=False)")
-    return (f"divisor {step.divisor}: {inside} input cells + {pads} padding zeros "
-            "(count_include_pad=True counts padding)")
+        return t("pool.arith.divisor_without_pad", divisor=step.divisor, inside=inside,
+                 pads=pads)
+    return t("pool.arith.divisor_with_pad", divisor=step.divisor, inside=inside, pads=pads)
 
 
 def window_note(lesson: PoolLesson) -> str:
     """Where the window is, and, with ceil_mode, why a window hangs past the input."""
     step, g = lesson.current, lesson.trace.geometry
-    stride = show_pair(g.stride) + (" = kernel size" if lesson.stride is None
-                                    else "")
-    note = (f"window: input rows {step.rows[0]}…{step.rows[-1]}, cols {step.cols[0]}…"
-            f"{step.cols[-1]} (kernel {show_pair(g.kernel)}, stride {stride}"
-            + (f", dilation {show_pair(g.dilation)}" if g.dilation != (1, 1) else "") + ")")
+    stride = show_pair(g.stride)
+    if lesson.stride is None:
+        stride = t("pool.window.stride_is_kernel", stride=stride)
+    dilation = (t("pool.window.dilation", dilation=show_pair(g.dilation))
+                if g.dilation != (1, 1) else "")
+    note = t("pool.window.note", first_row=step.rows[0], last_row=step.rows[-1],
+             first_col=step.cols[0], last_col=step.cols[-1], kernel=show_pair(g.kernel),
+             stride=stride, dilation=dilation)
     if lesson.canvas.overhang:
         note += "\n" + ceil_note(lesson)
     return note
@@ -169,12 +171,12 @@ def ceil_note(lesson: PoolLesson) -> str:
         if (edge == CELL_OUTSIDE).any():
             size = explain_output_size(g.in_size[axis], g.kernel[axis], g.stride[axis],
                                        g.padding[axis], g.dilation[axis], ceil_mode=True)
+            # the engine's "ceil_mode=True: round up" line is what this note says in words
             steps = "; ".join(line for line in size.lines if not line.startswith("ceil_mode"))
             grown.setdefault(f"{steps} → {size.value}", []).append(name)
-    sizes = "; ".join(f"{' and '.join(axes)}: {steps}" for steps, axes in grown.items())
-    return (f"ceil_mode rounds the output size up ({sizes}), so the last window hangs past "
-            "the input; its × cells are not part of it. PyTorch keeps such a window only if "
-            "it starts inside the input or its left padding.")
+    sizes = "; ".join(t("pool.window.axes", axes=t(f"pool.window.{'_and_'.join(axes)}"),
+                        steps=steps) for steps, axes in grown.items())
+    return t("pool.window.ceil", sizes=sizes)
 
 
 def pytorch_code(lesson: PoolLesson) -> str:
@@ -193,15 +195,15 @@ def pytorch_code(lesson: PoolLesson) -> str:
         args.append("count_include_pad=False")
     h, w = g.in_size
     oh, ow = g.out_size
-    x_line = f"x = torch.tensor(...)  # shape (1, 1, {h}, {w}) = (N, C, H, W)"
+    x_line = f"x = torch.tensor(...)  # {t('pool.code.x_shape', h=h, w=w)}"
     if lesson.kind == "max":
         args.append("return_indices=True")
         lines = [f"pool = nn.MaxPool2d({', '.join(args)})", x_line,
-                 f"out, indices = pool(x)  # out: shape (1, 1, {oh}, {ow})",
-                 f"# indices: where each maximum sits, as a flat index into the {h}×{w} plane"]
+                 f"out, indices = pool(x)  # {t('pool.code.out_shape', oh=oh, ow=ow)}",
+                 f"# {t('pool.code.indices', h=h, w=w)}"]
     else:
         lines = [f"pool = nn.AvgPool2d({', '.join(args)})", x_line,
-                 f"out = pool(x)          # shape (1, 1, {oh}, {ow})"]
+                 f"out = pool(x)          # {t('pool.code.shape', oh=oh, ow=ow)}"]
     if lesson.stride is None:
-        lines[0] += "  # stride defaults to kernel_size"
+        lines[0] += f"  # {t('pool.code.stride_default')}"
     return "\n".join(["import torch", "import torch.nn as nn", "", *lines])

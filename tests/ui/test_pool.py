@@ -37,6 +37,12 @@ async def toggle(pilot, checkbox_id: str) -> None:
     await pilot.pause()
 
 
+async def set_fields(pilot, values: dict[str, str]) -> None:
+    """Type into several settings fields, in order."""
+    for field_id, value in values.items():
+        await set_field(pilot, field_id, value)
+
+
 async def to_the_grids(pilot) -> None:
     """Leave the settings fields so the arrow keys step again."""
     pilot.app.screen.set_focus(None)
@@ -73,9 +79,7 @@ async def test_the_flat_index_shown_is_what_return_indices_gives() -> None:
     torch.set_num_threads(1)
     app = ConvtuiApp("pool")
     async with app.run_test(size=SIZE) as pilot:
-        await set_field(pilot, "kernel-size", "3")
-        await set_field(pilot, "stride", "1")
-        await set_field(pilot, "padding", "1")
+        await set_fields(pilot, {"kernel-size": "3", "stride": "1", "padding": "1"})
         await to_the_grids(pilot)
         _, indices = torch.nn.functional.max_pool2d(
             torch.from_numpy(LECTURE_MAX_POOL_INPUT)[None, None], 3, 1, 1, return_indices=True)
@@ -89,7 +93,7 @@ async def test_the_flat_index_shown_is_what_return_indices_gives() -> None:
 async def test_average_preset_writes_the_sum_over_the_divisor() -> None:
     app = ConvtuiApp("pool")
     async with app.run_test(size=SIZE) as pilot:
-        await choose(pilot, "input-preset", "lecture 4×4 (avg)")
+        await choose(pilot, "input-preset", "lecture_avg")
         await to_the_grids(pilot)
         await pilot.press("end")
         assert grid_rows(app, "#output-grid") == [["1", "2"], ["3", "2"]]
@@ -136,9 +140,7 @@ async def test_empty_stride_means_the_kernel_size_and_stride_1_overlaps() -> Non
 async def test_max_pooling_pads_with_minus_infinity_which_never_wins() -> None:
     app = ConvtuiApp("pool")
     async with app.run_test(size=SIZE) as pilot:
-        await set_field(pilot, "kernel-size", "3")
-        await set_field(pilot, "stride", "2")
-        await set_field(pilot, "padding", "1")
+        await set_fields(pilot, {"kernel-size": "3", "stride": "2", "padding": "1"})
         await to_the_grids(pilot)
         rows = grid_rows(app, "#input-grid")
         assert rows[0] == ["-inf"] * 6
@@ -153,9 +155,8 @@ async def test_max_pooling_pads_with_minus_infinity_which_never_wins() -> None:
 async def test_count_include_pad_decides_what_the_average_divides_by() -> None:
     app = ConvtuiApp("pool")
     async with app.run_test(size=SIZE) as pilot:
-        await choose(pilot, "input-preset", "lecture 4×4 (avg)")
-        await set_field(pilot, "stride", "2")
-        await set_field(pilot, "padding", "1")
+        await choose(pilot, "input-preset", "lecture_avg")
+        await set_fields(pilot, {"stride": "2", "padding": "1"})
         await to_the_grids(pilot)
         # the corner window holds one input cell (1) and three padding zeros
         assert grid_rows(app, "#input-grid")[0] == ["0"] * 6
@@ -176,7 +177,7 @@ async def test_count_include_pad_decides_what_the_average_divides_by() -> None:
         ("padding", "2", "padding: pooling padding must be at most half the kernel size "
                          "(kernel 2 allows at most 1), got 2"),
         ("stride", "x", "stride: expected a number like 2 or a pair like 1,2, got 'x'"),
-        ("kernel-size", "0", "kernel size: must be at least 1, got '0'"),
+        ("kernel-size", "0", "kernel_size: must be at least 1, got '0'"),
         ("kernel-size", "5", "kernel: the kernel (5 cells) is larger than the padded input "
                              "(4 cells)"),
     ],
@@ -209,8 +210,7 @@ async def test_dilation_spreads_a_max_window() -> None:
 async def test_ceil_mode_adds_a_partial_window_past_the_input_and_says_why() -> None:
     app = ConvtuiApp("pool")
     async with app.run_test(size=SIZE) as pilot:
-        await set_field(pilot, "kernel-size", "3")
-        await set_field(pilot, "stride", "2")
+        await set_fields(pilot, {"kernel-size": "3", "stride": "2"})
         assert len(grid_rows(app, "#output-grid")) == 1  # (4 - 3) / 2 + 1 = 1.5 -> 1
         await toggle(pilot, "ceil-mode")
         await to_the_grids(pilot)
@@ -232,9 +232,7 @@ async def test_ceil_mode_adds_a_partial_window_past_the_input_and_says_why() -> 
 async def test_check_with_pytorch_agrees_on_every_cell() -> None:
     app = ConvtuiApp("pool")
     async with app.run_test(size=SIZE) as pilot:
-        await set_field(pilot, "kernel-size", "3")
-        await set_field(pilot, "stride", "2")
-        await set_field(pilot, "padding", "1")
+        await set_fields(pilot, {"kernel-size": "3", "stride": "2", "padding": "1"})
         await toggle(pilot, "ceil-mode")
         await to_the_grids(pilot)
         await pilot.press("c")
@@ -247,7 +245,7 @@ async def test_check_with_pytorch_agrees_on_every_cell() -> None:
 async def test_random_inputs_of_a_chosen_size() -> None:
     app = ConvtuiApp("pool")
     async with app.run_test(size=SIZE) as pilot:
-        await choose(pilot, "input-preset", "random integers")  # the size shown: 4×4
+        await choose(pilot, "input-preset", "random")  # the size shown: 4×4
         first = grid_rows(app, "#input-grid")
         assert len(first) == 4 and first[0] != ["1", "9", "3", "7"]
         assert "random integers" in text_of(app, "#status")
@@ -281,7 +279,7 @@ async def test_mnist_digit_through_2x2_max_pooling(
     monkeypatch.setenv("CONVTUI_MNIST_DIR", str(mnist_dir))
     app = ConvtuiApp("pool")
     async with app.run_test(size=SIZE) as pilot:
-        await choose(pilot, "input-preset", "MNIST digit")
+        await choose(pilot, "input-preset", "mnist")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "MNIST test #0: a 7" in text_of(app, "#status")
@@ -302,7 +300,7 @@ async def test_a_large_input_follows_the_window_at_80x24(
     monkeypatch.setenv("CONVTUI_MNIST_DIR", str(mnist_dir))
     app = ConvtuiApp("pool")
     async with app.run_test(size=(80, 24)) as pilot:
-        await choose(pilot, "input-preset", "MNIST digit")
+        await choose(pilot, "input-preset", "mnist")
         await app.workers.wait_for_complete()
         await to_the_grids(pilot)
         await pilot.press("s", "end")  # hide the settings, go to the last window
@@ -323,7 +321,7 @@ async def test_a_large_input_follows_the_window_at_80x24(
 async def test_without_mnist_the_panel_says_where_it_looked_and_keeps_the_input() -> None:
     app = ConvtuiApp("pool")  # the test's cache dir is empty and CONVTUI_MNIST_DIR unset
     async with app.run_test(size=SIZE) as pilot:
-        await choose(pilot, "input-preset", "MNIST digit")
+        await choose(pilot, "input-preset", "mnist")
         await app.workers.wait_for_complete()
         await pilot.pause()
         note = text_of(app, "#window-note").replace("\n", " ")
@@ -331,7 +329,7 @@ async def test_without_mnist_the_panel_says_where_it_looked_and_keeps_the_input(
         assert "lacks t10k-images-idx3-ubyte" in note
         assert "CONVTUI_MNIST_DIR" in note and "convtui train" in note
         assert "MNIST is not available" in text_of(app, "#status")
-        assert app.screen.query_one("#input-preset", Select).value == "lecture 4×4 (max)"
+        assert app.screen.query_one("#input-preset", Select).value == "lecture_max"
         assert grid_rows(app, "#input-grid")[0] == ["1", "9", "3", "7"]
         await to_the_grids(pilot)
         await pilot.press("right")
@@ -342,6 +340,6 @@ async def test_help_explains_pooling() -> None:
     app = ConvtuiApp("pool")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
-        assert "return_indices=True" in app.screen.panel_help
-        assert "ceil_mode" in app.screen.panel_help
+        assert "return_indices=True" in app.screen.panel_help()
+        assert "ceil_mode" in app.screen.panel_help()
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from convtui import i18n
 from convtui.ui.app import ConvtuiApp
 
 
@@ -39,10 +40,45 @@ def test_pool_mnist_digit_late_in_the_lesson(
     async def digit(pilot) -> None:
         await pilot.press("s")
         await pilot.pause()
-        pilot.app.screen.query_one("#input-preset").value = "MNIST digit"
+        pilot.app.screen.query_one("#input-preset").value = "mnist"
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("s", *["right"] * 100)
         await pilot.pause()
 
     assert snap_compare(ConvtuiApp("pool"), run_before=digit, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_pool_korean_lecture_preset(snap_compare, size: tuple[int, int]) -> None:
+    """Korean is two cells a syllable: grid titles, notes, status and footer must still fit."""
+    i18n.set_language("ko")
+
+    async def lecture(pilot) -> None:
+        pilot.app.screen.show_preset("lecture")
+        await pilot.press("right")
+        await pilot.pause()
+
+    assert snap_compare(ConvtuiApp("pool"), run_before=lecture, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_pool_korean_average_ceil_mode_with_settings(snap_compare,
+                                                     size: tuple[int, int]) -> None:
+    i18n.set_language("ko")
+
+    async def average_ceil_mode(pilot) -> None:
+        await pilot.press("s")
+        await pilot.pause()
+        screen = pilot.app.screen
+        screen.query_one("#input-preset").value = "lecture_avg"
+        await pilot.pause()
+        for field, value in (("kernel-size", "3"), ("stride", "2"), ("padding", "1")):
+            screen.query_one(f"#{field}").value = value
+            await pilot.pause()
+        screen.query_one("#ceil-mode").value = True
+        await pilot.pause()
+        screen.set_focus(None)
+        await pilot.press("end")
+
+    assert snap_compare(ConvtuiApp("pool"), run_before=average_ceil_mode, terminal_size=size)
