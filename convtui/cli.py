@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
                           parents=[common])
     tour.add_argument("--restart", action="store_true", help=t("tour.cli.restart"))
     tour.add_argument("--data-dir", metavar="DIR", help=t("cli.data_dir"))
-    add_puzzles_parser(sub)
+    add_puzzles_parser(sub, parents=[common])
     return parser
 
 

@@ -7,6 +7,8 @@
 - ``answers``: grading an answer field by field, and the worked explanation;
 - ``generator``: endless random practice puzzles at three levels;
 - ``progress``: score, streaks and history in ``progress.json``, saved atomically;
+- ``texts``: text that follows the language: a pack author's words with their translations,
+  and catalogue messages rendered when shown;
 - ``cli``: the ``quiz`` options and ``convtui puzzles check``.
 
 Nothing here imports torch or Textual.

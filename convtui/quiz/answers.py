@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from convtui.core.layers import show_shape
+from convtui.i18n import t
 from convtui.quiz.model import Puzzle, dims_text
+from convtui.quiz.texts import cells
 
 _SEPARATORS = re.compile(r"[\s,x×*\[\]()]+")
 
@@ -78,8 +80,8 @@ def check_answer(puzzle: Puzzle, answer: Sequence[int | str]) -> AnswerCheck:
     expected = puzzle.answer
     dims = puzzle.dims
     if len(answer) != len(expected):
-        return AnswerCheck((), f"expected {len(expected)} numbers [{dims_text(len(dims))}], "
-                               f"got {len(answer)}")
+        return AnswerCheck((), t("quiz.answer.count", n=len(expected),
+                                 dims=dims_text(len(dims)), got=len(answer)))
     return AnswerCheck(tuple(
         _read_field(dim, raw, want) for dim, raw, want in zip(dims, answer, expected, strict=True)
     ))
@@ -87,20 +89,20 @@ def check_answer(puzzle: Puzzle, answer: Sequence[int | str]) -> AnswerCheck:
 
 def _read_field(dim: str, raw: int | str, expected: int) -> FieldCheck:
     if isinstance(raw, bool):
-        return FieldCheck(dim, str(raw), None, expected, f"{dim}: enter a whole number")
+        return FieldCheck(dim, str(raw), None, expected, t("quiz.answer.whole", dim=dim))
     if isinstance(raw, int):
         text, value = str(raw), raw
     else:
         text = str(raw).strip()
         if not text:
-            return FieldCheck(dim, text, None, expected, f"{dim}: enter a number")
+            return FieldCheck(dim, text, None, expected, t("quiz.answer.empty", dim=dim))
         try:
             value = int(text)
         except ValueError:
             return FieldCheck(dim, text, None, expected, _not_whole(dim, text))
     if value < 1:
         return FieldCheck(dim, text, None, expected,
-                          f"{dim}: a size is at least 1, got {value}")
+                          t("quiz.answer.too_small", dim=dim, value=value))
     return FieldCheck(dim, text, value, expected)
 
 
@@ -108,9 +110,8 @@ def _not_whole(dim: str, text: str) -> str:
     try:
         float(text)
     except ValueError:
-        return f"{dim}: '{text}' is not a number; type digits only, e.g. 28"
-    return (f"{dim}: '{text}' is not a whole number; sizes are whole numbers "
-            "(the formula rounds down)")
+        return t("quiz.answer.not_number", dim=dim, text=text)
+    return t("quiz.answer.not_whole", dim=dim, text=text)
 
 
 @dataclass(frozen=True)
@@ -131,18 +132,19 @@ class LayerSteps:
 
 def explain(puzzle: Puzzle) -> tuple[LayerSteps, ...]:
     """Per layer: heading with PyTorch's repr and both shapes, then how each dimension came
-    out: the engine's lines for H and W, the channel count in words (N never changes)."""
+    out: the engine's lines for H and W, the channel count in words (N never changes). In the
+    current language: the engine's lines come from a fresh trace."""
     steps = []
-    for number, row in enumerate(puzzle.trace.rows, 1):
+    for number, row in enumerate(puzzle.retrace().rows, 1):
         h, w = row.explanations.get("H"), row.explanations.get("W")
         lines: list[str] = []
         if h is None or w is None:
-            lines.append("the shape does not change: this layer works element by element")
+            lines.append(t("quiz.explain.unchanged"))
         else:
             if len(row.in_shape) >= 3:
                 lines.append(_channel_line(row.in_shape[-3], row.out_shape[-3], row.layer.type))
             if h.lines == w.lines:
-                lines += _labelled("H and W", h.lines)
+                lines += _labelled(t("quiz.explain.h_and_w"), h.lines)
             else:
                 lines += _labelled("H", h.lines) + _labelled("W", w.lines)
         steps.append(LayerSteps(number, row.description, row.in_shape, row.out_shape,
@@ -152,15 +154,15 @@ def explain(puzzle: Puzzle) -> tuple[LayerSteps, ...]:
 
 def _labelled(label: str, lines: Sequence[str]) -> list[str]:
     """``H: first line`` with the following lines indented under it."""
-    pad = " " * (len(label) + 2)
+    pad = " " * (cells(label) + 2)
     return [f"{label}: {line}" if i == 0 else f"{pad}{line}" for i, line in enumerate(lines)]
 
 
 def _channel_line(before: int, after: int, layer_type: str) -> str:
     """Only convolutions and pooling derive H and W, so only they reach here."""
     if layer_type in ("conv2d", "conv_transpose2d"):
-        return f"C: one channel per filter: out_channels = {after}"
-    return f"C: pooling keeps the {before} channels"
+        return t("quiz.explain.conv_channels", n=after)
+    return t("quiz.explain.pool_channels", n=before)
 
 
 def explanation_text(puzzle: Puzzle) -> str:
@@ -169,5 +171,5 @@ def explanation_text(puzzle: Puzzle) -> str:
     for step in explain(puzzle):
         parts.append(step.heading)
         parts += [f"   {line}" for line in step.lines]
-    parts.append(f"Output shape: {show_shape(puzzle.answer)}")
+    parts.append(t("quiz.explain.output", shape=show_shape(puzzle.answer)))
     return "\n".join(parts)

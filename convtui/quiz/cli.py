@@ -1,53 +1,56 @@
-"""CLI wiring for quiz mode and `convtui puzzles` (pack authoring tools)."""
+"""CLI wiring for quiz mode and `convtui puzzles` (pack authoring tools). Help and output are
+in the current language (``convtui.cli`` sets it before building the parser)."""
 
 from __future__ import annotations
 
 import argparse
 
+from convtui.i18n import t
 from convtui.quiz.generator import DIFFICULTIES
+from convtui.quiz.texts import count
 
 
 def add_quiz_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--pack", action="append", default=[], metavar="FILE",
-        help="load an extra puzzle pack (TOML); repeatable",
-    )
-    parser.add_argument(
-        "--practice", choices=DIFFICULTIES, metavar="LEVEL",
-        help=f"open straight into random practice at LEVEL ({', '.join(DIFFICULTIES)})",
-    )
+    parser.add_argument("--pack", action="append", default=[], metavar="FILE",
+                        help=t("quiz.cli.pack"))
+    parser.add_argument("--practice", choices=DIFFICULTIES, metavar="LEVEL",
+                        help=t("quiz.cli.practice", levels=", ".join(DIFFICULTIES)))
 
 
-def add_puzzles_parser(sub: argparse._SubParsersAction) -> None:
-    puzzles = sub.add_parser("puzzles", help="Tools for puzzle-pack authors")
+def add_puzzles_parser(sub: argparse._SubParsersAction,
+                       parents: list[argparse.ArgumentParser]) -> None:
+    """``parents`` carry the options every subcommand takes (``--lang``)."""
+    puzzles = sub.add_parser("puzzles", help=t("quiz.cli.puzzles"), parents=parents)
     actions = puzzles.add_subparsers(dest="puzzles_command", metavar="ACTION", required=True)
-    check = actions.add_parser(
-        "check", help="Validate puzzle packs (TOML)",
-        description="Check puzzle packs the way the quiz loads them: TOML syntax, keys and "
-        "types, every layer's geometry, stated answers and duplicate ids (also across the "
-        "files given together). Prints FILE:LINE: message for each problem and exits 1, or "
-        "the puzzle counts and exits 0. A folder stands for the *.toml files in it.",
-    )
-    check.add_argument("files", nargs="+", metavar="FILE")
+    check = actions.add_parser("check", help=t("quiz.cli.check"), parents=parents,
+                               description=t("quiz.cli.check_description"))
+    check.add_argument("files", nargs="+", metavar="FILE", help=t("quiz.cli.files"))
     check.set_defaults(run=run_check)
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from convtui.quiz.loader import check_files
+    """Print every problem (exit 1), or each file's puzzle count and the total (exit 0). A
+    pack with translations also says how many of its puzzles each language covers."""
+    from convtui.quiz.loader import TRANSLATIONS, check_files
 
     packs, problems = check_files(args.files)
     if problems:
         for problem in problems:
             print(problem)
         files = len({problem.source for problem in problems})
-        print(f"{_count(len(problems), 'problem')} in {_count(files, 'file')}")
+        print(t("quiz.cli.problems", problems=count(len(problems), "quiz.count.problem",
+                                                    "quiz.count.problems"),
+                files=count(files, "quiz.count.file", "quiz.count.files")))
         return 1
     for pack in packs:
-        print(f"{pack.source}: {_count(len(pack.puzzles), 'puzzle')} (pack '{pack.id}')")
+        line = t("quiz.cli.pack_line", source=pack.source, id=pack.id, puzzles=count(
+            len(pack.puzzles), "quiz.count.puzzle", "quiz.count.puzzles"))
+        for lang in TRANSLATIONS:
+            if pack.speaks(lang):
+                line += t("quiz.cli.translated", lang=lang, done=pack.translated_puzzles(lang),
+                          total=len(pack.puzzles))
+        print(line)
     total = sum(len(pack.puzzles) for pack in packs)
-    print(f"OK: {_count(total, 'puzzle')} in {_count(len(packs), 'pack')}")
+    print(t("quiz.cli.ok", puzzles=count(total, "quiz.count.puzzle", "quiz.count.puzzles"),
+            packs=count(len(packs), "quiz.count.pack", "quiz.count.packs")))
     return 0
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

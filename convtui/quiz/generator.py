@@ -9,7 +9,9 @@
 The generator only picks layer arguments; every shape comes from tracing them with
 ``convtui.core.network``, and a draw the engine refuses (a kernel larger than the padded
 input, say) is simply drawn again, so a generated puzzle is always valid. The same seed gives
-the same sequence, which makes practice reproducible in tests.
+the same sequence, which makes practice reproducible in tests. Prompts and hints are not
+stored: they are written from the layers in the current language when shown
+(``Puzzle.prompt``, ``Puzzle.hint``).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 
-from convtui.core.network import Layer, parse_layer, trace
-from convtui.quiz.model import PRACTICE_PACK_ID, Puzzle, default_prompt
+from convtui.core.network import parse_layer, trace
+from convtui.i18n import t
+from convtui.quiz.model import PRACTICE_PACK_ID, Puzzle
 
 DIFFICULTIES = ("easy", "medium", "hard")
 
@@ -35,8 +38,8 @@ class PracticeGenerator(Iterator[Puzzle]):
 
     def __init__(self, difficulty: str, seed: int | None = None) -> None:
         if difficulty not in DIFFICULTIES:
-            raise ValueError(
-                f"difficulty: expected one of {', '.join(DIFFICULTIES)}, got {difficulty!r}")
+            raise ValueError(t("quiz.practice.unknown_level", levels=", ".join(DIFFICULTIES),
+                               level=repr(difficulty)))
         self.difficulty = difficulty
         self._rng = random.Random(seed)
         self._count = 0
@@ -54,9 +57,8 @@ class PracticeGenerator(Iterator[Puzzle]):
                 self._count += 1
                 return Puzzle(
                     id=f"{self.difficulty}-{self._count}", pack_id=PRACTICE_PACK_ID,
-                    prompt=default_prompt(tuple(input_shape), result),
                     input_shape=tuple(input_shape), layers=layers, trace=result,
-                    hint=_hint(layers, len(input_shape)), difficulty=self.difficulty,
+                    difficulty=self.difficulty,
                 )
         raise RuntimeError(f"no valid {self.difficulty} puzzle in {_MAX_DRAWS} draws")
 
@@ -147,27 +149,3 @@ _DRAWS: dict[str, Callable[[random.Random], Draw]] = {
     "easy": _easy, "medium": _medium, "hard": _hard,
 }
 
-
-# ---- hints: which formula step matters for these layers --------------------------------------
-
-
-def _hint(layers: tuple[Layer, ...], rank: int) -> str:
-    tips = ["Per layer: output = (I - F + 2P) / S + 1, for H and W separately."]
-    types = {layer.type for layer in layers}
-    if any(getattr(layer, "stride", None) not in (None, (1, 1))
-           for layer in layers if layer.type != "conv_transpose2d"):
-        tips.append("When the division is not exact, round down before adding 1.")
-    if any(getattr(layer, "dilation", (1, 1)) != (1, 1) for layer in layers):
-        tips.append("A dilated kernel spans d×(k - 1) + 1 cells: use that as F.")
-    if any(isinstance(getattr(layer, "padding", None), str) for layer in layers):
-        tips.append('"same" keeps H and W; "valid" means padding 0.')
-    if types & {"maxpool2d", "avgpool2d"}:
-        tips.append("Pooling's stride defaults to its kernel size; channels stay the same.")
-    if any(getattr(layer, "ceil_mode", False) for layer in layers):
-        tips.append("ceil_mode rounds up instead, but a last window that would start past "
-                    "the input and its left padding is dropped.")
-    if "conv_transpose2d" in types:
-        tips.append("Transposed: (I - 1)×S - 2P + d×(k - 1) + output_padding + 1.")
-    if rank >= 3 and types & {"conv2d", "conv_transpose2d"}:
-        tips.append("A conv's channel count is its out_channels.")
-    return " ".join(tips)

@@ -5,6 +5,12 @@ engine, stated answers, duplicate ids) so an author sees all of its problems in 
 ``convtui puzzles check``. The app uses the same checks through :func:`load_packs`: a pack with
 any problem is reported and skipped, and the other packs still load.
 
+Texts a student reads (pack ``title``/``description``, puzzle ``prompt``/``hint``) may carry
+translations next to them, named with the language code: ``prompt_ko``. A translation needs its
+English original (the fallback for every other language), and a suffix that is not a language
+convtui speaks, or a translation of a key that is not text, is reported like any other mistake.
+Messages are written in the current language.
+
 The schema is documented in docs/puzzles.md.
 """
 
@@ -21,21 +27,35 @@ from pathlib import Path
 
 from convtui.core.layers import show_shape
 from convtui.core.network import LAYER_TYPES, Layer, check_input_shape, parse_layer, trace
+from convtui.i18n import DEFAULT, LANGUAGES, t
 from convtui.paths import data_dir
 from convtui.quiz.model import (
     PRACTICE_PACK_ID,
     PUZZLE_LAYER_TYPES,
     Pack,
     Puzzle,
-    default_prompt,
     dims_text,
 )
+from convtui.quiz.texts import Translated
 from convtui.quiz.toml_lines import TomlLines, TomlPath, syntax_error_location
 
 SCHEMA_VERSION = 1
-PACK_KEYS = ("id", "title", "description", "version")
-PUZZLE_KEYS = ("id", "prompt", "input", "layers", "answer", "hint")
+#: Languages a pack may translate into; English is the original, written without a suffix.
+TRANSLATIONS = tuple(lang for lang in LANGUAGES if lang != DEFAULT)
+PACK_TEXTS = ("title", "description")
+PUZZLE_TEXTS = ("prompt", "hint")
+
+
+def _with_translations(keys: tuple[str, ...], texts: tuple[str, ...]) -> tuple[str, ...]:
+    return keys + tuple(f"{key}_{lang}" for key in texts for lang in TRANSLATIONS)
+
+
+PACK_KEYS = _with_translations(("id", "title", "description", "version"), PACK_TEXTS)
+PUZZLE_KEYS = _with_translations(("id", "prompt", "input", "layers", "answer", "hint"),
+                                 PUZZLE_TEXTS)
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+#: A key that looks like ``<key>_<language code>``: ``prompt_ko``, ``hint_kr``, ``title_en``.
+_SUFFIXED = re.compile(r"(?P<key>[a-z]+)_(?P<lang>[A-Za-z]{2,3})")
 
 
 @dataclass(frozen=True)
@@ -131,7 +151,7 @@ def check_files(paths: Sequence[Path | str]) -> tuple[list[Pack], list[Problem]]
         if path.is_dir():
             found = sorted(path.glob("*.toml"))
             if not found:
-                empty.append(Problem(str(path), None, "no .toml files in this folder"))
+                empty.append(Problem(str(path), None, t("quiz.check.empty_folder")))
             sources += [PackSource.from_path(p) for p in found]
         else:
             sources.append(PackSource.from_path(path))
@@ -150,15 +170,14 @@ def check_sources(sources: Sequence[PackSource]) -> tuple[list[Pack], list[Probl
         if parsed.pack_id is not None:
             pid, line = parsed.pack_id
             if pid in pack_ids:
-                parsed.problems.append(Problem(
-                    source.name, line, f"duplicate pack id '{pid}': also in {pack_ids[pid]}"))
+                parsed.problems.append(Problem(source.name, line, t(
+                    "quiz.check.duplicate_pack", id=pid, where=pack_ids[pid])))
             else:
                 pack_ids[pid] = f"{source.name}:{line}"
         for qid, line in parsed.puzzle_ids:
             if qid in puzzle_ids:
-                parsed.problems.append(Problem(
-                    source.name, line, f"duplicate puzzle id '{qid}': also in {puzzle_ids[qid]}"
-                ))
+                parsed.problems.append(Problem(source.name, line, t(
+                    "quiz.check.duplicate_puzzle_elsewhere", id=qid, where=puzzle_ids[qid])))
             else:
                 puzzle_ids[qid] = f"{source.name}:{line}"
         problems += sorted(parsed.problems, key=lambda p: p.line or 0)
@@ -175,19 +194,21 @@ def _parse_source(source: PackSource) -> _Parsed:
     try:
         data = source.read()
     except OSError as err:
-        parsed.problems.append(Problem(source.name, None, f"cannot read: {err.strerror or err}"))
+        parsed.problems.append(Problem(source.name, None,
+                                       t("quiz.check.cannot_read", error=err.strerror or err)))
         return parsed
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        parsed.problems.append(Problem(source.name, line, "not UTF-8 text; save the file as UTF-8"))
+        parsed.problems.append(Problem(source.name, line, t("quiz.check.not_utf8")))
         return parsed
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         line, message = syntax_error_location(err, text)
-        parsed.problems.append(Problem(source.name, line, f"TOML syntax error: {message}"))
+        parsed.problems.append(Problem(source.name, line,
+                                       t("quiz.check.toml_syntax", message=message)))
         return parsed
     _PackChecker(parsed, document, TomlLines(text)).run()
     return parsed
@@ -208,9 +229,8 @@ class _PackChecker:
     def run(self) -> None:
         for key in self.doc:
             if key not in ("pack", "puzzles"):
-                self.problem((key,), f"unknown top-level key '{key}'"
-                             f"{_suggest(key, ('pack', 'puzzles'))}; a pack file has a [pack] "
-                             "table and [[puzzles]] entries")
+                self.problem((key,), t("quiz.check.unknown_top_key", key=key,
+                                       suggest=_suggest(key, ("pack", "puzzles"))))
         header = self.check_header()
         puzzles = self.check_puzzles(header[0] if header else "?")
         if header is not None and puzzles is not None and not self.parsed.problems:
@@ -218,31 +238,74 @@ class _PackChecker:
             self.parsed.pack = Pack(pack_id, title, description, tuple(puzzles),
                                     self.parsed.source.name, self.parsed.source.origin)
 
+    def check_keys(
+        self, table: Mapping[str, object], where: TomlPath, name: str, known: tuple[str, ...],
+        texts: tuple[str, ...],
+    ) -> None:
+        """Report unknown keys, telling translation mistakes (``prompt_kr``, ``input_ko``, a
+        ``[puzzles.ko]`` table) apart from plain typos."""
+        for key in table:
+            if key in known:
+                continue
+            path = (*where, key)
+            suffixed = _SUFFIXED.fullmatch(key)
+            if key in LANGUAGES:
+                self.problem(path, t("quiz.check.language_table", name=name, key=key,
+                                     examples=_translated_names(texts)))
+            elif suffixed and suffixed["key"] in texts and suffixed["lang"] == DEFAULT:
+                self.problem(path, t("quiz.check.english_suffix", name=name, key=key,
+                                     original=suffixed["key"]))
+            elif suffixed and suffixed["key"] in texts:
+                self.problem(path, t("quiz.check.unknown_language", name=name, key=key,
+                                     lang=suffixed["lang"], languages=", ".join(LANGUAGES),
+                                     suggest=_suggest_language(suffixed["key"],
+                                                               suffixed["lang"])))
+            elif suffixed and suffixed["key"] in known:
+                self.problem(path, t("quiz.check.not_translatable", name=name, key=key,
+                                     texts=_join_names(texts)))
+            else:
+                self.problem(path, t("quiz.check.unknown_key", name=name, key=key,
+                                     suggest=_suggest(key, known)))
+
+    def translated(
+        self, table: Mapping[str, object], where: TomlPath, key: str, name: str,
+        required: bool = False,
+    ) -> Translated | None:
+        """A text field and its translations (``key_ko`` ...). A translation whose English
+        original is missing is a problem: English is what every other language falls back
+        to. (A missing required original is reported once, as missing.)"""
+        english = self.text(table, where, key, name, required=required)
+        translations: list[tuple[str, str]] = []
+        for lang in TRANSLATIONS:
+            value = self.text(table, where, f"{key}_{lang}", name)
+            if value is None:
+                continue
+            if key not in table and not required:
+                self.problem((*where, f"{key}_{lang}"), t(
+                    "quiz.check.no_original", name=name, key=f"{key}_{lang}", original=key))
+            translations.append((lang, value))
+        return None if english is None else Translated(english, tuple(translations))
+
     # -- [pack] ---------------------------------------------------------------------------
-    def check_header(self) -> tuple[str, str, str] | None:
+    def check_header(self) -> tuple[str, Translated, Translated | None] | None:
         pack = self.doc.get("pack")
         if pack is None:
-            self.problem((), "missing [pack] table (it needs at least id and title)")
+            self.problem((), t("quiz.check.missing_pack"))
             return None
         if not isinstance(pack, dict):
-            self.problem(("pack",), f"pack: expected a [pack] table, got {_show(pack)}")
+            self.problem(("pack",), t("quiz.check.pack_not_table", value=_show(pack)))
             return None
-        for key in pack:
-            if key not in PACK_KEYS:
-                self.problem(("pack", key),
-                             f"pack: unknown key '{key}'{_suggest(key, PACK_KEYS)}")
+        self.check_keys(pack, ("pack",), "pack", PACK_KEYS, PACK_TEXTS)
         version = pack.get("version", SCHEMA_VERSION)
         if version != SCHEMA_VERSION or isinstance(version, bool):
-            self.problem(("pack", "version"),
-                         f"pack.version: this convtui reads version {SCHEMA_VERSION} packs, "
-                         f"got {_show(version)}")
+            self.problem(("pack", "version"), t("quiz.check.version", version=SCHEMA_VERSION,
+                                                value=_show(version)))
         pack_id = self.text(pack, ("pack",), "id", "pack", required=True, ident=True)
-        title = self.text(pack, ("pack",), "title", "pack", required=True)
-        description = self.text(pack, ("pack",), "description", "pack") or ""
+        title = self.translated(pack, ("pack",), "title", "pack", required=True)
+        description = self.translated(pack, ("pack",), "description", "pack")
         if pack_id is not None:
             if pack_id == PRACTICE_PACK_ID:
-                self.problem(("pack", "id"), f"pack.id: '{PRACTICE_PACK_ID}' is reserved for "
-                             "the generated practice puzzles; choose another id")
+                self.problem(("pack", "id"), t("quiz.check.reserved_id", id=PRACTICE_PACK_ID))
             else:
                 self.parsed.pack_id = (pack_id, self.lines.line_of(("pack", "id")))
         if pack_id is None or title is None:
@@ -256,20 +319,19 @@ class _PackChecker:
         """A string field: present when required, a non-blank string, an id if ``ident``."""
         if key not in table:
             if required:
-                self.problem(where, f"{name}: missing required key '{key}'")
+                self.problem(where, t("quiz.check.missing_key", name=name, key=key))
             return None
         value = table[key]
         path = (*where, key)
         label = f"{name}.{key}" if name == "pack" else f"{name}: {key}"
         if not isinstance(value, str):
-            self.problem(path, f"{label}: expected a string, got {_show(value)}")
+            self.problem(path, t("quiz.check.not_string", label=label, value=_show(value)))
             return None
         if not value.strip():
-            self.problem(path, f"{label}: is empty; leave the key out instead")
+            self.problem(path, t("quiz.check.empty_string", label=label))
             return None
         if ident and not _ID.fullmatch(value):
-            self.problem(path, f"{label}: {value!r} is not a valid id (use letters, digits, "
-                         "'-', '_' and '.', starting with a letter or digit)")
+            self.problem(path, t("quiz.check.bad_id", label=label, value=repr(value)))
             return None
         return value if ident else reflow(value)
 
@@ -277,26 +339,27 @@ class _PackChecker:
     def check_puzzles(self, pack_id: str) -> list[Puzzle] | None:
         entries = self.doc.get("puzzles")
         if entries is None or entries == []:
-            self.problem(("pack",), "empty pack: it has no [[puzzles]] entries")
+            self.problem(("pack",), t("quiz.check.empty_pack"))
             return None
         if not isinstance(entries, list):
-            self.problem(("puzzles",), "puzzles: expected [[puzzles]] tables, got "
-                         f"{_show(entries)}")
+            self.problem(("puzzles",), t("quiz.check.puzzles_not_tables", value=_show(entries)))
             return None
         puzzles: list[Puzzle] = []
         first_line: dict[str, int] = {}
         for i, entry in enumerate(entries):
+            number = t("quiz.check.puzzle_number", n=i + 1)
             if not isinstance(entry, dict):
-                self.problem(("puzzles", i), f"puzzle #{i + 1}: expected a table, got "
-                             f"{_show(entry)}")
+                self.problem(("puzzles", i), t("quiz.check.puzzle_not_table", name=number,
+                                               value=_show(entry)))
                 continue
-            puzzle_id = self.text(entry, ("puzzles", i), "id", f"puzzle #{i + 1}",
-                                  required=True, ident=True)
+            puzzle_id = self.text(entry, ("puzzles", i), "id", number, required=True,
+                                  ident=True)
             if puzzle_id is not None:
                 line = self.lines.line_of(("puzzles", i, "id"))
                 if puzzle_id in first_line:
-                    self.problem(("puzzles", i, "id"), f"duplicate puzzle id '{puzzle_id}' "
-                                 f"(first used at line {first_line[puzzle_id]})")
+                    self.problem(("puzzles", i, "id"), t(
+                        "quiz.check.duplicate_puzzle", id=puzzle_id,
+                        line=first_line[puzzle_id]))
                 else:
                     first_line[puzzle_id] = line
                     self.parsed.puzzle_ids.append((puzzle_id, line))
@@ -309,13 +372,11 @@ class _PackChecker:
         self, entry: dict[str, object], i: int, puzzle_id: str | None, pack_id: str
     ) -> Puzzle | None:
         where: TomlPath = ("puzzles", i)
-        name = f"puzzle '{puzzle_id}'" if puzzle_id else f"puzzle #{i + 1}"
-        for key in entry:
-            if key not in PUZZLE_KEYS:
-                self.problem((*where, key),
-                             f"{name}: unknown key '{key}'{_suggest(key, PUZZLE_KEYS)}")
-        prompt = self.text(entry, where, "prompt", name)
-        hint = self.text(entry, where, "hint", name)
+        name = (t("quiz.check.puzzle", id=puzzle_id) if puzzle_id
+                else t("quiz.check.puzzle_number", n=i + 1))
+        self.check_keys(entry, where, name, PUZZLE_KEYS, PUZZLE_TEXTS)
+        prompt = self.translated(entry, where, "prompt", name)
+        hint = self.translated(entry, where, "hint", name)
         input_shape = self.check_input(entry, where, name)
         layers = self.check_layers(entry, where, name)
         if input_shape is None or layers is None:
@@ -328,8 +389,9 @@ class _PackChecker:
             self.problem(
                 self.layer_key_path((*where, "layers", err.index), entry, err.index,
                                     err.message),
-                f"{name}, {err.where} ({err.layer.label}) on {show_shape(err.in_shape)}: "
-                f"{err.message}" + (f"; fix: {err.fix}" if err.fix else ""),
+                t("quiz.check.geometry", name=name, where=err.where, layer=err.layer.label,
+                  shape=show_shape(err.in_shape), message=err.message)
+                + (t("quiz.check.fix", fix=err.fix) if err.fix else ""),
             )
             return None
         computed = result.output_shape
@@ -338,16 +400,15 @@ class _PackChecker:
             stated = self.check_answer_form(entry["answer"], (*where, "answer"), name,
                                             input_shape)
             if stated is not None and stated != computed:
-                self.problem((*where, "answer"),
-                             f"{name}: answer {show_shape(stated)} is wrong; the layers give "
-                             f"{show_shape(computed)}")
+                self.problem((*where, "answer"), t(
+                    "quiz.check.wrong_answer", name=name, stated=show_shape(stated),
+                    computed=show_shape(computed)))
                 return None
         if puzzle_id is None:
             return None
         return Puzzle(
-            id=puzzle_id, pack_id=pack_id,
-            prompt=prompt or default_prompt(input_shape, result),
-            input_shape=input_shape, layers=layers, trace=result, hint=hint,
+            id=puzzle_id, pack_id=pack_id, input_shape=input_shape, layers=layers,
+            trace=result, written_prompt=prompt, written_hint=hint,
             source=self.parsed.source.name, line=self.lines.line_of(where),
         )
 
@@ -355,8 +416,7 @@ class _PackChecker:
         self, entry: Mapping[str, object], where: TomlPath, name: str
     ) -> tuple[int, ...] | None:
         if "input" not in entry:
-            self.problem(where, f"{name}: missing required key 'input' ([H, W], [C, H, W] "
-                         "or [N, C, H, W])")
+            self.problem(where, t("quiz.check.missing_input", name=name))
             return None
         try:
             return check_input_shape(entry["input"])  # type: ignore[arg-type]
@@ -368,24 +428,23 @@ class _PackChecker:
         self, entry: Mapping[str, object], where: TomlPath, name: str
     ) -> tuple[Layer, ...] | None:
         if "layers" not in entry:
-            self.problem(where, f"{name}: missing required key 'layers'")
+            self.problem(where, t("quiz.check.missing_key", name=name, key="layers"))
             return None
         specs = entry["layers"]
         path = (*where, "layers")
         if not isinstance(specs, list):
-            self.problem(path, f"{name}: layers: expected a list of layer tables like "
-                         f'{{ type = "conv2d", kernel = 3 }}, got {_show(specs)}')
+            self.problem(path, t("quiz.check.layers_not_list", name=name, value=_show(specs)))
             return None
         if not specs:
-            self.problem(path, f"{name}: layers: a puzzle needs at least one layer")
+            self.problem(path, t("quiz.check.no_layers", name=name))
             return None
         layers: list[Layer] = []
         for j, spec in enumerate(specs):
             layer_path = (*path, j)
-            label = f"{name}, layer {j + 1}"
+            label = t("quiz.check.layer", name=name, n=j + 1)
             if not isinstance(spec, dict):
-                self.problem(layer_path, f"{label}: expected a table like "
-                             f'{{ type = "conv2d", kernel = 3 }}, got {_show(spec)}')
+                self.problem(layer_path, t("quiz.check.layer_not_table", label=label,
+                                           value=_show(spec)))
                 continue
             kind = spec.get("type")
             if "type" in spec and kind not in PUZZLE_LAYER_TYPES:
@@ -419,8 +478,8 @@ class _PackChecker:
             isinstance(value, list) and len(value) == rank
             and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
         ):
-            self.problem(path, f"{name}: answer: expected {rank} whole numbers "
-                         f"[{dims_text(rank)}] like the input, got {_show(value)}")
+            self.problem(path, t("quiz.check.answer_form", name=name, n=rank,
+                                 dims=dims_text(rank), value=_show(value)))
             return None
         return tuple(value)
 
@@ -435,16 +494,35 @@ def reflow(text: str) -> str:
 def _type_message(kind: object) -> str:
     known = ", ".join(PUZZLE_LAYER_TYPES)
     if not isinstance(kind, str):
-        return f"expected a layer type string, got {_show(kind)}; puzzles use {known}"
+        return t("quiz.check.type_not_string", value=_show(kind), known=known)
     if kind in LAYER_TYPES:
-        return (f"'{kind}' layers are not used in puzzles (the answer must stay an image-like "
-                f"shape); puzzles use {known}")
-    return f"unknown layer type '{kind}'{_suggest(kind, PUZZLE_LAYER_TYPES)}; puzzles use {known}"
+        return t("quiz.check.type_not_for_puzzles", type=kind, known=known)
+    return t("quiz.check.unknown_type", type=kind, suggest=_suggest(kind, PUZZLE_LAYER_TYPES),
+             known=known)
 
 
 def _suggest(word: str, choices: Sequence[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return t("quiz.check.did_you_mean", word=close[0]) if close else ""
+
+
+def _suggest_language(key: str, lang: str) -> str:
+    """``prompt_ko`` for ``prompt_kr``, ``prompt_KO`` or ``prompt_kor``; nothing for a
+    language convtui does not speak at all."""
+    close = difflib.get_close_matches(lang.lower(), TRANSLATIONS, n=1, cutoff=0.5)
+    return t("quiz.check.did_you_mean", word=f"{key}_{close[0]}") if close else ""
+
+
+def _translated_names(texts: Sequence[str]) -> str:
+    """``prompt_ko and hint_ko``: how a table's texts are translated, as examples."""
+    return _join_names([f"{key}_{lang}" for key in texts for lang in TRANSLATIONS])
+
+
+def _join_names(names: Sequence[str]) -> str:
+    quoted = [f"'{name}'" for name in names]
+    if len(quoted) == 1:
+        return quoted[0]
+    return t("quiz.and", first=", ".join(quoted[:-1]), last=quoted[-1])
 
 
 def _show(value: object) -> str:
@@ -452,7 +530,7 @@ def _show(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return "a table"
+        return t("quiz.check.a_table")
     if isinstance(value, str):
         return f'"{value}"'
     if isinstance(value, list):

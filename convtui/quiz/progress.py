@@ -4,7 +4,8 @@ Stored as JSON in ``convtui.paths.data_dir()/"progress.json"``. Every save write
 the same folder, fsyncs it and renames it over the old one, so a crash mid-save leaves either the
 old or the new file, never half of one. A file that cannot be understood is never fatal: it is
 renamed aside with a timestamp suffix (so nothing is lost) and the quiz starts afresh, with a
-warning saying where the old file went.
+warning saying where the old file went. Warnings are :class:`Message` objects, rendered in the
+language of the moment they are shown.
 
 Scoring: a right answer earns one point, except that a pack puzzle earns its point only the first
 time it is solved (so re-solving one cannot farm points). The streak counts right answers in a
@@ -25,6 +26,7 @@ from pathlib import Path
 from convtui.paths import data_dir
 from convtui.quiz.answers import AnswerCheck
 from convtui.quiz.model import Pack, Puzzle
+from convtui.quiz.texts import Message
 
 FORMAT_VERSION = 1
 FILE_NAME = "progress.json"
@@ -80,7 +82,7 @@ class AttemptOutcome:
     streak: int
     best_streak: int
     #: Set when the progress could not be written (the answer still counts this session).
-    warning: str | None = None
+    warning: Message | None = None
 
 
 @dataclass
@@ -99,7 +101,7 @@ class ProgressStore:
     @classmethod
     def load(
         cls, path: Path | None = None, clock: Clock = _utc_now
-    ) -> tuple[ProgressStore, list[str]]:
+    ) -> tuple[ProgressStore, list[Message]]:
         """Read the progress file (default: the user's), returning the store and warnings.
 
         A missing file is a fresh start; a corrupt one is renamed aside and reported; one that
@@ -110,23 +112,22 @@ class ProgressStore:
         except FileNotFoundError:
             return cls(path, clock=clock), []
         except OSError as err:
-            return cls(None, clock=clock), [
-                f"Could not read your progress file {path} ({err.strerror or err}); "
-                "progress will not be saved this session."
-            ]
+            return cls(None, clock=clock), [Message(
+                "quiz.progress.unreadable", {"path": path, "error": err.strerror or err})]
         try:
             return cls._from_json(json.loads(raw.decode("utf-8")), path, clock), []
         except UnicodeDecodeError:
-            return cls._start_over(path, clock, "it is not UTF-8 text")
+            return cls._start_over(path, clock, Message("quiz.progress.not_utf8"))
         except json.JSONDecodeError as err:
-            return cls._start_over(path, clock, f"it is not valid JSON (line {err.lineno})")
+            return cls._start_over(path, clock,
+                                   Message("quiz.progress.not_json", {"line": err.lineno}))
         except _Corrupt as err:
-            return cls._start_over(path, clock, str(err))
+            return cls._start_over(path, clock, err.reason)
 
     @classmethod
     def _start_over(
-        cls, path: Path, clock: Clock, reason: str
-    ) -> tuple[ProgressStore, list[str]]:
+        cls, path: Path, clock: Clock, reason: Message
+    ) -> tuple[ProgressStore, list[Message]]:
         stamp = clock().strftime("%Y%m%d-%H%M%S")
         backup = path.with_name(f"{path.name}.corrupt-{stamp}")
         n = 1
@@ -136,21 +137,18 @@ class ProgressStore:
         try:
             os.replace(path, backup)
         except OSError as err:
-            return cls(None, clock=clock), [
-                f"Your progress file {path} is damaged ({reason}) and could not be moved aside "
-                f"({err.strerror or err}); progress will not be saved this session."
-            ]
-        return cls(path, clock=clock), [
-            f"Your progress file was damaged ({reason}); it was kept as {backup} and the quiz "
-            "starts with fresh progress."
-        ]
+            return cls(None, clock=clock), [Message("quiz.progress.stuck", {
+                "path": path, "reason": reason, "error": err.strerror or err})]
+        return cls(path, clock=clock), [Message(
+            "quiz.progress.damaged", {"reason": reason, "backup": backup})]
 
     @classmethod
     def _from_json(cls, data: object, path: Path, clock: Clock) -> ProgressStore:
-        obj = _expect_dict(data, "the file")
+        obj = _expect_dict(data, Message("quiz.progress.the_file"))
         version = obj.get("version")
         if version != FORMAT_VERSION:
-            raise _Corrupt(f"unknown format version {version!r}, expected {FORMAT_VERSION}")
+            raise _Corrupt("quiz.progress.version", version=repr(version),
+                           expected=FORMAT_VERSION)
         store = cls(
             path,
             score=_expect_count(obj.get("score", 0), "score"),
@@ -199,7 +197,8 @@ class ProgressStore:
         try:
             self.save()
         except OSError as err:
-            warning = f"Could not save your progress to {self.path}: {err.strerror or err}"
+            warning = Message("quiz.progress.not_saved",
+                              {"path": self.path, "error": err.strerror or err})
         return AttemptOutcome(
             correct, points, self.score, self.streak, self.best_streak, warning
         )
@@ -260,18 +259,22 @@ def _fsync_dir(folder: Path) -> None:
 
 
 class _Corrupt(ValueError):
-    """The JSON parsed but does not have the shape of a progress file."""
+    """The JSON parsed but does not have the shape of a progress file; ``reason`` says how."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.reason = Message(key, params)
+        super().__init__(str(self.reason))
 
 
-def _expect_dict(value: object, where: str) -> dict[str, object]:
+def _expect_dict(value: object, where: str | Message) -> dict[str, object]:
     if not isinstance(value, dict):
-        raise _Corrupt(f"{where} should be a JSON object")
+        raise _Corrupt("quiz.progress.not_object", where=where)
     return value
 
 
 def _expect_count(value: object, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _Corrupt(f"{where} should be a whole number ≥ 0, got {value!r}")
+        raise _Corrupt("quiz.progress.not_count", where=where, value=repr(value))
     return value
 
 
@@ -282,17 +285,17 @@ def _puzzle_record(raw: object, where: str) -> PuzzleRecord:
         solved=entry.get("solved", False),  # type: ignore[arg-type]
     )
     if not isinstance(record.solved, bool):
-        raise _Corrupt(f"{where}.solved should be true or false")
+        raise _Corrupt("quiz.progress.not_bool", where=f"{where}.solved")
     answer = entry.get("last_answer")
     if answer is not None and not (
         isinstance(answer, list)
         and all(isinstance(v, int) and not isinstance(v, bool) for v in answer)
     ):
-        raise _Corrupt(f"{where}.last_answer should be a list of whole numbers")
+        raise _Corrupt("quiz.progress.not_answer", where=f"{where}.last_answer")
     record.last_answer = answer
     for name in ("first_attempt_at", "last_attempt_at", "solved_at"):
         stamp = entry.get(name)
         if stamp is not None and not isinstance(stamp, str):
-            raise _Corrupt(f"{where}.{name} should be a timestamp string")
+            raise _Corrupt("quiz.progress.not_timestamp", where=f"{where}.{name}")
         setattr(record, name, stamp)
     return record

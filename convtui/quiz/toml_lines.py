@@ -18,6 +18,8 @@ import re
 import tomllib
 from collections.abc import Sequence
 
+from convtui.i18n import t
+
 TomlPath = tuple[str | int, ...]
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -35,7 +37,7 @@ def syntax_error_location(error: tomllib.TOMLDecodeError, text: str) -> tuple[in
     if match := _ERROR_AT.search(message):
         return int(match.group(1)), message[: match.start()]
     if match := _ERROR_AT_END.search(message):
-        return max(1, len(text.splitlines())), message[: match.start()] + " (at end of file)"
+        return max(1, len(text.splitlines())), message[: match.start()] + t("quiz.check.at_end")
     return 1, message
 
 

@@ -1,6 +1,6 @@
 """What the Quiz panel draws: pack list entries, the layer diagram, the worked explanation and
 the verdicts. Pure functions of the quiz backend's objects, so every number on screen is the
-engine's."""
+engine's; every word is looked up in the current language when drawn."""
 
 from __future__ import annotations
 
@@ -10,21 +10,29 @@ from dataclasses import dataclass
 from rich.text import Text
 
 from convtui.core.layers import show_shape
+from convtui.i18n import t
 from convtui.quiz.answers import AnswerCheck, explain
 from convtui.quiz.loader import Problem
 from convtui.quiz.model import Pack, Puzzle
 from convtui.quiz.progress import AttemptOutcome, PackProgress, PracticeRecord, ProgressStore
+from convtui.quiz.texts import Message, count
 
-ORIGINS = {"shipped": "shipped with convtui", "user": "your packs folder", "extra": "--pack file"}
 
-#: What each practice level draws (see convtui/quiz/generator.py).
-LEVELS = {
-    "easy": "one convolution with stride 1, sometimes padding, on an [H, W] input",
-    "medium": "uneven strides, 'same' / 'valid' padding, max and average pooling, conv + pool, "
-              "channels",
-    "hard": "dilation, ceil_mode, transposed convolution, non-square kernels, chains of up to "
-            "four layers on [N, C, H, W]",
-}
+def origin_name(origin: str) -> str:
+    """Where a pack came from: shipped, the user's packs folder or a --pack file."""
+    return {"shipped": t("quiz.origin.shipped"), "user": t("quiz.origin.user"),
+            "extra": t("quiz.origin.extra")}.get(origin, origin)
+
+
+def level_name(level: str) -> str:
+    return {"easy": t("quiz.levels.easy"), "medium": t("quiz.levels.medium"),
+            "hard": t("quiz.levels.hard")}.get(level, level)
+
+
+def level_about(level: str) -> str:
+    """What each practice level draws (see convtui/quiz/generator.py)."""
+    return {"easy": t("quiz.levels.about.easy"), "medium": t("quiz.levels.about.medium"),
+            "hard": t("quiz.levels.about.hard")}[level]
 
 
 # ---- pack list -------------------------------------------------------------------------------
@@ -35,12 +43,13 @@ def pack_option(pack: Pack, progress: PackProgress) -> Text:
     text = Text()
     text.append(pack.title, style="bold")
     done = progress.complete
-    text.append(f"  {'✓ ' if done else ''}{progress.solved}/{progress.total} solved",
-                style="green" if done else "")
-    origin = ORIGINS.get(pack.origin, pack.origin)
+    solved = t("quiz.list.solved", solved=progress.solved, total=progress.total)
+    text.append(f"  {'✓ ' if done else ''}{solved}", style="green" if done else "")
+    origin = origin_name(pack.origin)
     if pack.origin != "shipped":
         origin += f": {pack.source}"
-    text.append(f"\n{_count(len(pack.puzzles), 'puzzle')} · {origin}", style="dim")
+    puzzles = count(len(pack.puzzles), "quiz.count.puzzle", "quiz.count.puzzles")
+    text.append(f"\n{puzzles} · {origin}", style="dim")
     if pack.description:
         text.append(f"\n{pack.description}")
     return text
@@ -48,21 +57,31 @@ def pack_option(pack: Pack, progress: PackProgress) -> Text:
 
 def practice_option(level: str, record: PracticeRecord | None) -> Text:
     text = Text()
-    text.append(f"Random practice · {level}", style="bold")
+    text.append(practice_title(level), style="bold")
     if record is not None and record.attempts:
-        text.append(f"  {record.solved}/{record.attempts} right so far")
-    text.append("\nendless, new puzzles every time", style="dim")
-    text.append(f"\n{LEVELS[level]}")
+        text.append(f"  {so_far(record)}")
+    text.append(f"\n{t('quiz.list.endless')}", style="dim")
+    text.append(f"\n{level_about(level)}")
     return text
 
 
-def problems_notice(problems: Sequence[Problem], warnings: Sequence[str]) -> Text:
+def practice_title(level: str) -> str:
+    return t("quiz.practice.title", level=level_name(level))
+
+
+def so_far(record: PracticeRecord) -> str:
+    return t("quiz.practice.so_far", solved=record.solved, attempts=record.attempts)
+
+
+def problems_notice(problems: Sequence[Problem], warnings: Sequence[Message]) -> Text:
     """Broken packs (each problem as FILE:LINE: message) and progress-file warnings."""
     text = Text()
     if problems:
         files = len({problem.source for problem in problems})
-        text.append(f"⚠ {_count(files, 'pack file')} skipped: {_count(len(problems), 'problem')} "
-                    "(`convtui puzzles check FILE` checks a pack)", style="bold")
+        text.append(t("quiz.list.skipped",
+                      files=count(files, "quiz.count.pack_file", "quiz.count.pack_files"),
+                      problems=count(len(problems), "quiz.count.problem",
+                                     "quiz.count.problems")), style="bold")
         for problem in problems:
             text.append(f"\n  {problem}")
     for warning in warnings:
@@ -83,7 +102,7 @@ def round_header(title: str, position: str, strip: Text | None, solved: bool) ->
         text.append("  ")
         text.append_text(strip)
     if solved:
-        text.append("  ✓ solved", style="green")
+        text.append(f"  {t('quiz.round.solved')}", style="green")
     return text
 
 
@@ -132,7 +151,7 @@ def layer_label(puzzle: Puzzle, index: int) -> str:
     row = puzzle.trace.rows[index]
     label = row.label
     if row.layer.type in ("conv2d", "conv_transpose2d") and len(row.out_shape) >= 3:
-        label += f", {row.out_shape[-3]} filters"
+        return t("quiz.panel.filters", label=label, n=row.out_shape[-3])
     return label
 
 
@@ -182,57 +201,64 @@ def explanation(puzzle: Puzzle) -> Text:
     """The worked answer from the engine: per layer the shapes around it, the formula with
     the numbers, the division and the floor when it is not exact; then the answer."""
     text = Text()
-    text.append("Worked answer", style="bold underline")
+    text.append(t("quiz.explain.title"), style="bold underline")
     for step in explain(puzzle):
         text.append(f"\n{step.heading}", style="bold")
         for line in step.lines:
             # the engine writes each rounding step (floor, ceil_mode, a dropped window) as
             # "... → n": those are what students miss, so they stand out
             text.append(f"\n   {line}", style="yellow" if "→" in line else "")
-    text.append(f"\nOutput shape: {show_shape(puzzle.answer)}", style="bold green")
+    text.append(f"\n{t('quiz.explain.output', shape=show_shape(puzzle.answer))}",
+                style="bold green")
     return text
+
+
+def solved_verdict(puzzle: Puzzle) -> Text:
+    """Coming back to a puzzle solved earlier this session."""
+    return Text(t("quiz.verdict.solved", shape=show_shape(puzzle.answer)), style="bold green")
 
 
 def right_verdict(puzzle: Puzzle, outcome: AttemptOutcome) -> Text:
     text = Text()
-    text.append(f"✓ Right: {show_shape(puzzle.answer)}", style="bold green")
+    text.append(t("quiz.verdict.right", shape=show_shape(puzzle.answer)), style="bold green")
     if outcome.points:
-        text.append(f"  +{outcome.points} point", style="green")
+        points = count(outcome.points, "quiz.verdict.point", "quiz.verdict.points")
+        text.append(f"  {points}", style="green")
     else:
-        text.append("  (solved before, so no new point)", style="dim")
+        text.append(f"  {t('quiz.verdict.no_new_point')}", style="dim")
     return text
 
 
 def wrong_verdict(puzzle: Puzzle, check: AnswerCheck, attempts: int) -> Text:
     """Which dimensions are wrong, then the hint."""
     wrong = list(check.wrong_dims)
-    said = "is" if len(wrong) == 1 else "are"
     text = Text()
-    text.append(f"✗ Not yet: {_join(wrong)} {said} wrong", style="bold red")
-    text.append(f" (attempt {attempts}). Try again, or Ctrl+R to reveal the answer.")
-    hint = puzzle.hint or ("This pack gives no hint; work through the layers one at a time, "
-                           "H and W separately.")
-    text.append("\nHint: ", style="bold")
-    text.append(hint)
+    if len(wrong) == 1:
+        text.append(t("quiz.verdict.wrong_one", dims=wrong[0]), style="bold red")
+    else:
+        text.append(t("quiz.verdict.wrong_many", dims=_join(wrong)), style="bold red")
+    text.append(t("quiz.verdict.attempt", n=attempts))
+    text.append(f"\n{t('quiz.verdict.hint')}", style="bold")
+    text.append(puzzle.hint or t("quiz.verdict.no_hint"))
     return text
 
 
 def revealed_verdict(puzzle: Puzzle) -> Text:
     text = Text()
-    text.append(f"The answer is {show_shape(puzzle.answer)}", style="bold")
-    text.append(" (revealed, so no point). The worked answer is above.")
+    text.append(t("quiz.verdict.revealed", shape=show_shape(puzzle.answer)), style="bold")
+    text.append(t("quiz.verdict.revealed_note"))
     return text
 
 
+def field_errors(check: AnswerCheck) -> str:
+    """Why each unreadable field was not graded, one per line."""
+    return "\n".join(f"✗ {error}" for error in check.errors)
+
+
 def score_line(store: ProgressStore) -> str:
-    return f"Score {store.score} · Streak {store.streak} · Best streak {store.best_streak}"
+    return t("quiz.status.score", score=store.score, streak=store.streak,
+             best=store.best_streak)
 
 
 def _join(words: Sequence[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    return t("quiz.and", first=", ".join(words[:-1]), last=words[-1])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from convtui import i18n
@@ -63,3 +65,15 @@ def test_english_cli_is_plain_argparse(capsys: pytest.CaptureFixture[str]) -> No
     with pytest.raises(SystemExit):
         main(["--bogus"])
     assert "convtui: error: unrecognized arguments: --bogus" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["--lang", "ko", "puzzles", "check"],
+                                  ["puzzles", "--lang", "ko", "check"],
+                                  ["puzzles", "check", "--lang", "ko"]])
+def test_lang_is_accepted_at_every_level(argv: list[str], capsys: pytest.CaptureFixture[str],
+                                         tmp_path: Path) -> None:
+    pack = tmp_path / "mine.toml"
+    pack.write_text('[pack]\nid = "mine"\ntitle = "Mine"\n\n[[puzzles]]\nid = "one"\n'
+                    'input = [5, 5]\nlayers = [{ type = "conv2d", kernel = 3 }]\n')
+    assert main([*argv, str(pack)]) == 0
+    assert "OK: 팩 1개, 문제 1개" in capsys.readouterr().out

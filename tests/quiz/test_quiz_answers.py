@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from convtui import i18n
 from convtui.quiz.answers import check_answer, explain, explanation_text, split_answer
 from convtui.quiz.loader import load_packs
 
@@ -101,3 +102,20 @@ def test_explanation_keeps_height_and_width_apart_when_they_differ(puzzles) -> N
         "   49.5 is not whole: floor it → 49",
         "W: (40 - 3 + 2×1) / 1 + 1 = 39 / 1 + 1 = 40",
     )
+
+
+def test_messages_and_the_explanation_follow_the_language(puzzles) -> None:
+    """The same check read in Korean; the engine's lines keep lining up under the wider
+    Korean label (two columns per syllable)."""
+    i18n.set_language("ko")
+    check = check_answer(puzzles["conv-64-k7-s2"], ["스물아홉", "0"])
+    assert check.errors == ("H: '스물아홉'은(는) 숫자가 아닙니다. 28처럼 숫자만 입력하세요",
+                            "W: 크기는 1 이상입니다 (입력: 0)")
+    (step,) = explain(puzzles["conv-64-k7-s2"])
+    first, second = step.lines
+    assert first.startswith("H와 W: (64 - 7 + 2×0) / 2 + 1 = 57 / 2 + 1 = 29.5")
+    assert second.startswith(" " * 7 + "29.5")  # under "(": "H와 W: " takes 7 columns
+    assert explanation_text(puzzles["lab-mnist-cnn"]).splitlines()[-1] == \
+        "출력 형태: [1, 64, 7, 7]"
+    assert explain(puzzles["lab-mnist-cnn"])[0].lines[0] == \
+        "C: 필터 하나가 채널 하나를 만듭니다: out_channels = 32"

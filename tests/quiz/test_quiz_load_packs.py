@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from convtui import i18n
 from convtui.quiz.loader import check_sources, load_packs, shipped_sources, user_packs_dir
 
 USER_PACK = """
@@ -133,12 +134,39 @@ def test_generated_prompt_and_wrapped_text(write_pack) -> None:
     assert puzzle.answer == (1, 8, 8, 8)
 
 
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "puzzles.md"
+
+
+def blocks(language: str) -> list[str]:
+    """The docs' fenced code blocks in ``language``, in order."""
+    docs = DOCS.read_text("utf-8")
+    return [part.split("```", 1)[0] for part in docs.split(f"```{language}\n")[1:]]
+
+
 def test_the_example_in_docs_is_a_valid_pack(write_pack) -> None:
-    docs = (Path(__file__).resolve().parents[2] / "docs" / "puzzles.md").read_text("utf-8")
-    example = docs.split("```toml\n", 1)[1].split("```", 1)[0]
-    shown_prompt = docs.split("```text\n", 1)[1].split("```", 1)[0].rstrip("\n")
+    example = blocks("toml")[0]
+    shown_prompt, shown_korean = (text.rstrip("\n") for text in blocks("text")[:2])
     packs, problems = load_packs([write_pack(example)], include_user_dir=False)
     assert problems == []
-    first, second = packs[-1].puzzles
+    pack = packs[-1]
+    first, second = pack.puzzles
     assert first.answer == (55, 55)
     assert second.prompt == shown_prompt
+    i18n.set_language("ko")
+    assert second.prompt == shown_korean
+    assert pack.title == "출력 크기 기초"
+    assert first.hint == ("필터 크기를 빼고 스트라이드로 나눈 다음 1을 더합니다: "
+                          "(227 - 11) / 4 + 1.")
+
+
+def test_the_translations_example_in_docs_is_a_valid_puzzle(write_pack) -> None:
+    section = DOCS.read_text("utf-8").split("## Translations", 1)[1]
+    puzzle = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    text = '[pack]\nid = "docs"\ntitle = "Docs"\n\n' + puzzle
+    packs, problems = load_packs([write_pack(text)], include_user_dir=False)
+    assert problems == []
+    (floor,) = packs[-1].puzzles
+    assert floor.answer == (29, 29)
+    i18n.set_language("ko")
+    assert floor.prompt == ("64×64 이미지, 7×7 필터, 스트라이드 2, 패딩 없음. "
+                            "출력 크기 [H, W]는 얼마일까요?")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from convtui import i18n
 from convtui.quiz import progress as progress_module
 from convtui.quiz.answers import check_answer
 from convtui.quiz.generator import PracticeGenerator
@@ -111,7 +112,8 @@ def test_failed_save_keeps_the_old_file_and_leaves_no_temp_files(monkeypatch, la
 
     monkeypatch.setattr(progress_module.json, "dump", broken_dump)
     outcome = answer(store, lab.puzzles[1], [29, 29])
-    assert outcome.warning == f"Could not save your progress to {path}: No space left on device"
+    assert str(outcome.warning) == (
+        f"Could not save your progress to {path}: No space left on device")
     assert outcome.score == 2  # still counts this session
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == ["progress.json"]
@@ -148,7 +150,7 @@ def test_damaged_file_is_kept_aside_and_reported(content: bytes, reason: str, la
     path.write_bytes(content)
     store, warnings = ProgressStore.load(clock=fixed_clock)
     backup = path.with_name("progress.json.corrupt-20250301-093005")
-    assert warnings == [
+    assert [str(w) for w in warnings] == [
         f"Your progress file was damaged ({reason}); it was kept as {backup} and the quiz "
         "starts with fresh progress."
     ]
@@ -182,7 +184,21 @@ def test_unreadable_file_is_left_alone_and_not_overwritten(monkeypatch, lab) -> 
     with monkeypatch.context() as patch:
         patch.setattr(Path, "read_bytes", denied)
         store, warnings = ProgressStore.load()
-    assert warnings == [f"Could not read your progress file {path} (Permission denied); "
-                        "progress will not be saved this session."]
+    assert [str(w) for w in warnings] == [
+        f"Could not read your progress file {path} (Permission denied); "
+        "progress will not be saved this session."]
     answer(store, lab.puzzles[0], [55, 55])
     assert json.loads(path.read_text(encoding="utf-8"))["score"] == 5
+
+
+def test_a_warning_follows_the_language_it_is_shown_in() -> None:
+    """Warnings are kept as messages, so a language switch after loading rewords them."""
+    path = default_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b'{"version": 1, "score": -2}')
+    _, (warning,) = ProgressStore.load(clock=fixed_clock)
+    assert "score should be a whole number ≥ 0, got -2" in str(warning)
+    i18n.set_language("ko")
+    assert str(warning).startswith("진행 기록 파일이 손상되었습니다 (score: 0 이상의 정수여야 "
+                                   "하는데 -2입니다).")
+    assert "progress.json.corrupt-20250301-093005" in str(warning)

@@ -1,9 +1,15 @@
 """The Quiz: output-shape puzzles from TOML packs, or endless random practice, with the
-engine's worked answer after each one and progress kept between sessions."""
+engine's worked answer after each one and progress kept between sessions.
+
+Every text on the panel is drawn by a function of the session's state (see ``QuizScreen.show``),
+so switching the language (F2) draws it all again in the new one, the current puzzle included,
+while the puzzle, the typed answer and the score stay as they are."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -16,26 +22,31 @@ from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from convtui.core.layers import show_shape
+from convtui.i18n import t
 from convtui.quiz.answers import check_answer
 from convtui.quiz.generator import DIFFICULTIES
-from convtui.quiz.loader import load_packs
+from convtui.quiz.loader import Problem, load_packs
 from convtui.quiz.model import DIM_NAMES, Pack, Puzzle
 from convtui.quiz.progress import ProgressStore
-from convtui.ui.quiz_session import REVEALED, RIGHT, QuizRound
+from convtui.quiz.texts import Message
+from convtui.ui.quiz_session import REVEALED, RIGHT, TOUR_PACK, QuizRound
 from convtui.ui.quiz_views import (
     Piece,
     arrange,
     diagram_pieces,
     explanation,
+    field_errors,
     pack_option,
     practice_option,
+    practice_title,
     problems_notice,
     progress_strip,
     revealed_verdict,
     right_verdict,
     round_header,
     score_line,
+    so_far,
+    solved_verdict,
     wrong_verdict,
 )
 from convtui.ui.screens.base import PanelScreen
@@ -43,6 +54,12 @@ from convtui.ui.screens.base import PanelScreen
 ALL_DIMS = DIM_NAMES[4]
 #: Packs longer than this show their position without the one-mark-per-puzzle strip.
 MAX_STRIP = 30
+#: The action buttons under the answer fields and their labels' catalogue keys.
+BUTTONS = {"check": "quiz.panel.check", "reveal": "quiz.panel.reveal",
+           "previous": "quiz.panel.previous", "next": "quiz.panel.next",
+           "to-packs": "quiz.panel.pack_list"}
+
+Render = Callable[[], Text | str]
 
 
 class ShapeDiagram(Widget):
@@ -67,36 +84,6 @@ class ShapeDiagram(Widget):
 
 class QuizScreen(PanelScreen):
     PANEL = "quiz"
-    HELP = """# Quiz: what shape comes out?
-
-Each puzzle gives an input shape and one or more layers; you type the shape that comes out,
-one number per dimension (**N, C, H, W** as the puzzle asks). Per layer, each of H and W is
-`(I - F + 2P) / S + 1`, **rounded down** when the division is not exact (F is the kernel size,
-d×(k - 1) + 1 with dilation d). Pooling works the same way; its stride defaults to its kernel.
-
-Pick a **pack** (the lecture's exercises first) or **random practice** at easy, medium or hard.
-A wrong answer shows a hint and which dimensions are wrong; try again as often as you like.
-After a right answer (or Ctrl+R to give up) you see the worked answer: the formula with the
-numbers, the division, the rounding, and the shape after every layer.
-
-A right answer scores a point (a pack puzzle only the first time it is solved); the streak
-counts right answers in a row. Letters or empty fields are not graded and cost nothing.
-Progress is saved as you go and shown in the pack list.
-
-| key | does |
-|---|---|
-| ↑ / ↓, Enter (or click) | pick a pack or a practice level |
-| Tab / Shift+Tab | move between the answer fields |
-| Enter | check the answer |
-| Ctrl+R | reveal the answer and how it comes out |
-| n / p | next / previous puzzle (in a field they are letters: answer, reveal or Tab out first) |
-| ↑ / ↓, Page Up / Down | scroll the puzzle and its worked answer |
-| Esc | back to the pack list |
-
-Your own packs: put `*.toml` files in the `packs` folder of convtui's data directory, or
-start with `convtui quiz --pack FILE`; `convtui quiz --practice hard` opens straight into
-practice. The pack format is in docs/puzzles.md; `convtui puzzles check FILE` checks a pack.
-"""
 
     DEFAULT_CSS = """
     QuizScreen #quiz-views { height: 1fr; }
@@ -130,22 +117,29 @@ practice. The pack format is in docs/puzzles.md; `convtui puzzles check FILE` ch
     """
 
     BINDINGS: ClassVar = [
-        Binding("ctrl+r", "reveal", "Reveal"),
-        Binding("n", "move(1)", "Next"),
-        Binding("p", "move(-1)", "Previous"),
-        Binding("escape", "pack_list", "Packs"),
-        Binding("up", "scroll('up')", "Scroll", show=False),
-        Binding("down", "scroll('down')", "Scroll", show=False),
-        Binding("pageup", "scroll('page_up')", "Scroll", show=False),
-        Binding("pagedown", "scroll('page_down')", "Scroll", show=False),
+        Binding("ctrl+r", "reveal", "keys.quiz.reveal"),
+        Binding("n", "move(1)", "keys.quiz.next"),
+        Binding("p", "move(-1)", "keys.quiz.previous"),
+        Binding("escape", "pack_list", "keys.quiz.packs"),
+        Binding("up", "scroll('up')", "keys.quiz.scroll", show=False),
+        Binding("down", "scroll('down')", "keys.quiz.scroll", show=False),
+        Binding("pageup", "scroll('page_up')", "keys.quiz.scroll", show=False),
+        Binding("pagedown", "scroll('page_down')", "keys.quiz.scroll", show=False),
     ]
+    PRESETS: ClassVar[tuple[str, ...]] = ("tour",)
 
     def __init__(self) -> None:
         super().__init__()
         self.store = ProgressStore(None)
         self.packs: dict[str, Pack] = {}
+        self.extra_packs: list[str] = []
         self.round: QuizRound | None = None
-        self.notices = Text()
+        self.problems: list[Problem] = []
+        self.warnings: list[Message] = []
+        #: What each Static shows, as a function drawn again after a language switch.
+        self.renders: dict[str, Render] = {}
+        self.status_message: Message | None = None
+        self.pending_preset: str | None = None
 
     # layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -161,7 +155,7 @@ practice. The pack format is in docs/puzzles.md; `convtui puzzles check FILE` ch
                     yield Static(id="explanation")
                 with Vertical(id="answer-area"):
                     with Horizontal(id="answer-row"):
-                        yield Label("Your answer:", id="answer-title")
+                        yield Label(t("quiz.panel.answer"), id="answer-title")
                         for dim in ALL_DIMS:
                             with Horizontal(classes="field", id=f"field-{dim}"):
                                 yield Label(dim)
@@ -169,36 +163,72 @@ practice. The pack format is in docs/puzzles.md; `convtui puzzles check FILE` ch
                     yield Static(id="field-errors")
                     yield Static(id="verdict")
                     with Horizontal(id="actions"):
-                        yield Button("Check", id="check", compact=True)
-                        yield Button("Reveal", id="reveal", compact=True)
-                        yield Button("◀ Previous", id="previous", compact=True)
-                        yield Button("Next ▶", id="next", compact=True)
-                        yield Button("Pack list", id="to-packs", compact=True)
+                        for button, key in BUTTONS.items():
+                            yield Button(t(key), id=button, compact=True)
         yield Static(id="status")
 
     def on_mount(self) -> None:
         options = getattr(self.app, "options", argparse.Namespace())
-        packs, problems = load_packs(getattr(options, "pack", None) or [])
+        self.extra_packs = list(getattr(options, "pack", None) or [])
+        packs, self.problems = load_packs(self.extra_packs)
         self.packs = {pack.id: pack for pack in packs}
-        self.store, warnings = ProgressStore.load()
-        self.notices = problems_notice(problems, warnings)
-        self.show_notices()
+        self.store, self.warnings = ProgressStore.load()
+        self.show("#notice", self.notice)
         self.fill_pack_list()
         practice = getattr(options, "practice", None)
-        if practice:
+        if self.pending_preset:
+            self.start_tour()
+        elif practice:
             self.start(QuizRound.practice(practice))
         else:
             self.query_one("#packs", OptionList).focus()
-            self.update_status("pick a pack, or random practice")
+            self.update_status(Message("quiz.status.pick"))
 
-    def show_notices(self) -> None:
-        self.show_text("#notice", self.notices)
+    def show(self, selector: str, render: Render | None) -> None:
+        """Show ``render()`` in a Static now and again after every language switch; a Static
+        with nothing to say is hidden (no blank lines). Plain text stays plain: a pack's
+        prompt or a typed answer may hold square brackets."""
+        if render is None:
+            self.renders.pop(selector, None)
+        else:
+            self.renders[selector] = render
+        self.draw(selector)
 
-    def update_status(self, message: str = "") -> None:
+    def draw(self, selector: str) -> None:
+        render = self.renders.get(selector)
+        text = render() if render is not None else ""
+        widget = self.query_one(selector, Static)
+        widget.update(Text(text) if isinstance(text, str) else text)
+        widget.display = bool(text)
+
+    def relabel(self) -> None:
+        """Draw every text again in the new language; the session is left as it is."""
+        self.query_one("#answer-title", Label).update(t("quiz.panel.answer"))
+        for button, key in BUTTONS.items():
+            widget = self.query_one(f"#{button}", Button)
+            widget.label = t(key)
+            widget.refresh(layout=True)  # its width follows the new label
+        if self.problems:  # the checks speak the language they ran in: run them again
+            self.problems = load_packs(self.extra_packs)[1]
+        self.fill_pack_list()
+        for selector in self.renders:
+            self.draw(selector)
+        if self.round is not None:
+            self.draw_diagram()
+
+    def notice(self) -> Text:
+        return problems_notice(self.problems, self.warnings)
+
+    def update_status(self, message: Message | None = None) -> None:
+        """The score, then what just happened (kept as a message, to follow the language)."""
+        self.status_message = message
+        self.show("#status", self.status_text)
+
+    def status_text(self) -> str:
         parts = [score_line(self.store)]
-        if message:
-            parts.append(message)
-        self.query_one("#status", Static).update(Text(" · ".join(parts)))
+        if self.status_message is not None:
+            parts.append(str(self.status_message))
+        return " · ".join(parts)
 
     # the pack list ---------------------------------------------------------------------
     def fill_pack_list(self) -> None:
@@ -240,21 +270,32 @@ practice. The pack format is in docs/puzzles.md; `convtui puzzles check FILE` ch
                 return None
         return True
 
+    # the guided tour -------------------------------------------------------------------
+    def show_preset(self, preset: str) -> None:
+        """``tour``: three output-size puzzles from the lecture's exercises, from the first."""
+        if preset not in self.PRESETS:
+            super().show_preset(preset)
+        if self.is_mounted:
+            self.start_tour()
+        else:  # the packs are loaded when the panel mounts
+            self.pending_preset = preset
+
+    def start_tour(self) -> None:
+        self.pending_preset = None
+        self.start(QuizRound.guided_tour(self.packs[TOUR_PACK]), Message("quiz.status.tour"))
+
     # one puzzle ------------------------------------------------------------------------
-    def start(self, quiz_round: QuizRound) -> None:
+    def start(self, quiz_round: QuizRound, message: Message | None = None) -> None:
         self.round = quiz_round
         self.query_one("#quiz-views", ContentSwitcher).current = "puzzle"
-        self.show_puzzle()
+        self.show_puzzle(message=message)
 
-    def show_puzzle(self, verdict: Text | None = None, message: str = "") -> None:
+    def show_puzzle(self, verdict: Render | None = None, message: Message | None = None) -> None:
         """Draw the current puzzle as its state says: open for answers, or finished with
         the worked answer. ``verdict`` replaces the state's own (say, "+1 point")."""
         quiz_round = self.round
         assert quiz_round is not None
         puzzle, state = quiz_round.puzzle, quiz_round.state
-        self.query_one("#puzzle-header", Static).update(self.header())
-        self.query_one("#prompt", Static).update(Text(puzzle.prompt))
-        self.query_one("#diagram", ShapeDiagram).show(diagram_pieces(puzzle, state.finished))
         typed = dict(zip(puzzle.dims, state.typed, strict=True)) if state.typed else {}
         for dim in ALL_DIMS:
             self.query_one(f"#field-{dim}").display = dim in puzzle.dims
@@ -264,18 +305,21 @@ practice. The pack format is in docs/puzzles.md; `convtui puzzles check FILE` ch
             field.set_class(state.outcome == RIGHT, "right")
             field.remove_class("wrong", "unread")
         if verdict is None and state.outcome == RIGHT:
-            verdict = Text(f"✓ You solved this one: {show_shape(puzzle.answer)}",
-                           style="bold green")
+            verdict = partial(solved_verdict, puzzle)
         elif verdict is None and state.outcome == REVEALED:
-            verdict = revealed_verdict(puzzle)
-        self.show_text("#field-errors", "")
-        self.show_text("#verdict", verdict or "")
-        self.show_text("#explanation", explanation(puzzle) if state.finished else "")
-        self.query_one("#reveal", Button).disabled = state.finished
-        self.query_one("#check", Button).disabled = state.finished
+            verdict = partial(revealed_verdict, puzzle)
+        finished = state.finished
+        self.show("#puzzle-header", partial(self.header, quiz_round))
+        self.show("#prompt", lambda: puzzle.prompt)
+        self.show("#explanation", partial(explanation, puzzle) if finished else None)
+        self.show("#field-errors", None)
+        self.show("#verdict", verdict)
+        self.draw_diagram()
+        self.query_one("#reveal", Button).disabled = finished
+        self.query_one("#check", Button).disabled = finished
         body = self.query_one("#puzzle-body", VerticalScroll)
         body.scroll_home(animate=False)
-        if state.finished:
+        if finished:
             self.query_one("#next", Button).focus()
             self.query_one("#explanation").scroll_visible(animate=False)
         else:
@@ -283,19 +327,26 @@ practice. The pack format is in docs/puzzles.md; `convtui puzzles check FILE` ch
         self.refresh_bindings()
         self.update_status(message)
 
-    def header(self) -> Text:
+    def draw_diagram(self) -> None:
         quiz_round = self.round
         assert quiz_round is not None
-        puzzle = quiz_round.puzzle
-        if quiz_round.pack is None:
-            record = self.store.practice.get(puzzle.difficulty or "")
-            so_far = f" · {record.solved}/{record.attempts} right so far" if record else ""
-            return round_header(quiz_round.title,
-                                f"puzzle {quiz_round.index + 1}{so_far}", None, False)
+        self.query_one("#diagram", ShapeDiagram).show(
+            diagram_pieces(quiz_round.puzzle, quiz_round.state.finished))
+
+    def header(self, quiz_round: QuizRound) -> Text:
+        if quiz_round.generator is not None:
+            level = quiz_round.generator.difficulty
+            record = self.store.practice.get(level)
+            position = t("quiz.practice.puzzle", n=quiz_round.index + 1)
+            if record is not None:
+                position += f" · {so_far(record)}"
+            return round_header(practice_title(level), position, None, False)
+        assert quiz_round.pack is not None
+        title = t("quiz.tour.title") if quiz_round.tour else quiz_round.pack.title
         solved = [self.solved(p) for p in quiz_round.puzzles]
         strip = progress_strip(solved, quiz_round.index) if len(solved) <= MAX_STRIP else None
         return round_header(
-            quiz_round.title, f"{quiz_round.index + 1}/{len(quiz_round.puzzles)}", strip,
+            title, f"{quiz_round.index + 1}/{len(quiz_round.puzzles)}", strip,
             solved[quiz_round.index])
 
     def solved(self, puzzle: Puzzle) -> bool:
@@ -304,13 +355,6 @@ practice. The pack format is in docs/puzzles.md; `convtui puzzles check FILE` ch
 
     def field(self, dim: str) -> Input:
         return self.query_one(f"#answer-{dim}", Input)
-
-    def show_text(self, selector: str, text: Text | str) -> None:
-        """Update a Static, hidden while it has nothing to say (no blank lines). Plain text
-        stays plain: a pack's prompt or a typed answer may hold square brackets."""
-        widget = self.query_one(selector, Static)
-        widget.update(Text(text) if isinstance(text, str) else text)
-        widget.display = bool(text)
 
     # answering -------------------------------------------------------------------------
     @on(Input.Submitted, ".answer")
@@ -327,33 +371,33 @@ practice. The pack format is in docs/puzzles.md; `convtui puzzles check FILE` ch
         if quiz_round is None or quiz_round.state.finished:
             return
         puzzle, state = quiz_round.puzzle, quiz_round.state
-        state.typed = tuple(self.field(dim).value for dim in puzzle.dims)
-        check = check_answer(puzzle, state.typed)
+        typed = state.typed = tuple(self.field(dim).value for dim in puzzle.dims)
+        check = check_answer(puzzle, typed)
         if not check.readable:
             unread = [f.dim for f in check.fields if f.error is not None]
             for dim in unread:
                 self.field(dim).add_class("unread")
-            self.show_text("#field-errors", "\n".join(f"✗ {error}" for error in check.errors))
+            # checked again when drawn: the reasons are worded in the current language
+            self.show("#field-errors", lambda: field_errors(check_answer(puzzle, typed)))
             self.field(unread[0]).focus()
-            self.update_status("not graded: no attempt counted")
+            self.update_status(Message("quiz.status.not_graded"))
             return
-        self.show_text("#field-errors", "")
+        self.show("#field-errors", None)
         outcome = self.store.record(puzzle, check)
         state.attempts += 1
         if outcome.warning:
-            self.notices.append(("\n" if self.notices else "") + f"⚠ {outcome.warning}",
-                                style="bold")
-            self.show_notices()
+            self.warnings.append(outcome.warning)
+            self.draw("#notice")
         if check.correct:
             state.outcome = RIGHT
-            self.show_puzzle(right_verdict(puzzle, outcome), outcome.warning or "")
+            self.show_puzzle(partial(right_verdict, puzzle, outcome), outcome.warning)
             return
         for field in check.fields:
             self.field(field.dim).add_class("right" if field.correct else "wrong")
-        self.show_text("#verdict", wrong_verdict(puzzle, check, state.attempts))
+        self.show("#verdict", partial(wrong_verdict, puzzle, check, state.attempts))
         self.field(check.wrong_dims[0]).focus()
-        self.query_one("#puzzle-header", Static).update(self.header())
-        self.update_status(outcome.warning or "")
+        self.draw("#puzzle-header")
+        self.update_status(outcome.warning)
 
     def action_reveal(self) -> None:
         quiz_round = self.round
@@ -362,7 +406,7 @@ practice. The pack format is in docs/puzzles.md; `convtui puzzles check FILE` ch
         state = quiz_round.state
         state.typed = tuple(self.field(dim).value for dim in quiz_round.puzzle.dims)
         state.outcome = REVEALED
-        self.show_puzzle(message="revealed: no point, streak kept")
+        self.show_puzzle(message=Message("quiz.status.revealed"))
 
     def action_move(self, delta: int) -> None:
         if self.round is None:
@@ -370,9 +414,9 @@ practice. The pack format is in docs/puzzles.md; `convtui puzzles check FILE` ch
         if self.round.move(delta):
             self.show_puzzle()
         elif delta < 0:
-            self.update_status("this is the first puzzle")
+            self.update_status(Message("quiz.status.first"))
         else:
-            self.update_status("that was the last puzzle of this pack; Esc for the pack list")
+            self.update_status(Message("quiz.status.last"))
 
     def action_scroll(self, direction: str) -> None:
         """Arrows and Page Up / Down scroll the puzzle text from anywhere on the puzzle."""
