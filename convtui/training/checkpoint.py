@@ -12,10 +12,12 @@ from typing import Any
 
 import torch
 
+from convtui.i18n import t
 from convtui.training.errors import TrainingError
 from convtui.training.runs import temp_path
 
-FORMAT = 1
+#: 2: the learning-rate scheduler's state is saved too (format 1 checkpoints have none).
+FORMAT = 2
 
 
 def save_checkpoint(path: Path, state: dict[str, Any]) -> None:
@@ -50,10 +52,8 @@ def load_checkpoint(path: Path, device: torch.device | str = "cpu") -> dict[str,
     try:
         state = torch.load(path, map_location=device, weights_only=True)
     except Exception as exc:
-        raise TrainingError(
-            f"The checkpoint {path} cannot be read ({type(exc).__name__}: {exc}). Delete it to "
-            "train the run again from the start."
-        ) from None
+        raise TrainingError(t("training.checkpoint.unreadable", path=str(path),
+                              reason=f"{type(exc).__name__}: {exc}")) from None
     if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise TrainingError(f"{path} is not a convtui checkpoint (or one from another version).")
+        raise TrainingError(t("training.checkpoint.foreign", path=str(path)))
     return state

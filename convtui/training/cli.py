@@ -1,7 +1,8 @@
 """CLI wiring for `convtui train` (the panel, or --headless in the foreground).
 
 The options are the same either way; ``config_from_args`` turns them into a ``TrainConfig`` for
-the panel too. Torch is imported only once a headless run starts, so ``--help`` stays fast.
+the panel too. Torch is imported only once a headless run starts, so ``--help`` stays fast. The
+help and every message come from the catalogue (``training.cli``) in the current language.
 """
 
 from __future__ import annotations
@@ -12,13 +13,22 @@ from typing import Any
 
 from rich.console import Console
 
-from convtui.training.config import DEVICES, MODEL_SUMMARIES, TrainConfig
+from convtui.i18n import t
+from convtui.training.config import (
+    DEVICES,
+    LR_SCHEDULES,
+    MAX_AUGMENT_SHIFT,
+    MODEL_SUMMARIES,
+    TrainConfig,
+    model_summary,
+)
 from convtui.training.errors import TrainingError
 from convtui.training.mnist_source import check_present, locate
 from convtui.training.runs import create_run, read_config, run_info, write_config
 
 #: Settings that decide what a run computes, so a resumed run must keep them.
-FIXED_ON_RESUME = ("model", "batch_size", "lr", "seed", "limit_train", "limit_test")
+FIXED_ON_RESUME = ("model", "batch_size", "lr", "seed", "limit_train", "limit_test",
+                   "lr_schedule", "augment_shift")
 #: Settings a resumed run may change (more epochs, another device or data folder).
 CHANGEABLE_ON_RESUME = ("epochs", "device", "data_dir", "log_every", "threads")
 
@@ -29,7 +39,7 @@ def _positive_int(text: str) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+        raise argparse.ArgumentTypeError(t("training.cli.bad_positive", text=repr(text)))
     return value
 
 
@@ -39,7 +49,7 @@ def _seed(text: str) -> int:
     except ValueError:
         value = -1
     if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"expected a whole number of 0 or more, got {text!r}")
+        raise argparse.ArgumentTypeError(t("training.cli.bad_seed", text=repr(text)))
     return value
 
 
@@ -49,46 +59,59 @@ def _learning_rate(text: str) -> float:
     except ValueError:
         value = 0.0
     if not 0 < value < 10:
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 10, got {text!r}")
+        raise argparse.ArgumentTypeError(t("training.cli.bad_lr", text=repr(text)))
     return value
+
+
+def _shift(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_AUGMENT_SHIFT:
+        raise argparse.ArgumentTypeError(t("training.cli.bad_shift", text=repr(text),
+                                           maximum=MAX_AUGMENT_SHIFT))
+    return value
+
+
+def _help(key: str, **params: Any) -> str:
+    """Help text in the current language, its ``%`` signs escaped: argparse %-formats help
+    (the model summaries say "~99%")."""
+    return t(key, **params).replace("%", "%%")
 
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = TrainConfig()
-    parser.add_argument("--headless", action="store_true",
-                        help="train in the foreground with progress bars, no app")
-    options = parser.add_argument_group("training options (the panel uses them too)")
-    models = "; ".join(f"{name}: {text}" for name, text in MODEL_SUMMARIES.items())
+    parser.add_argument("--headless", action="store_true", help=_help("training.cli.headless"))
+    options = parser.add_argument_group(t("training.cli.options"))
+    models = "; ".join(f"{name}: {model_summary(name)}" for name in MODEL_SUMMARIES)
     options.add_argument("--model", choices=list(MODEL_SUMMARIES),
-                         help=f"network to train (default: {defaults.model}). {models}")
+                         help=_help("training.cli.model", default=defaults.model, models=models))
     options.add_argument("--epochs", type=_positive_int, metavar="N",
-                         help=f"passes over the training set (default: {defaults.epochs})")
+                         help=_help("training.cli.epochs", default=defaults.epochs))
     options.add_argument("--batch-size", type=_positive_int, metavar="N",
-                         help=f"images per Adam step (default: {defaults.batch_size})")
+                         help=_help("training.cli.batch_size", default=defaults.batch_size))
     options.add_argument("--lr", type=_learning_rate, metavar="F",
-                         help=f"Adam learning rate (default: {defaults.lr:g})")
-    options.add_argument("--seed", type=_seed, metavar="N",
-                         help="random seed, for a repeatable run (default: drawn, and saved "
-                              "in the run's config.json)")
+                         help=_help("training.cli.lr", default=f"{defaults.lr:g}"))
+    options.add_argument("--lr-schedule", choices=LR_SCHEDULES,
+                         help=_help("training.cli.lr_schedule", default=defaults.lr_schedule))
+    options.add_argument("--augment-shift", type=_shift, metavar="N",
+                         help=_help("training.cli.augment_shift", maximum=MAX_AUGMENT_SHIFT,
+                                default=defaults.augment_shift))
+    options.add_argument("--seed", type=_seed, metavar="N", help=_help("training.cli.seed"))
     options.add_argument("--device", choices=DEVICES,
-                         help="auto uses a CUDA GPU when PyTorch sees one (default: auto)")
-    options.add_argument("--data-dir", metavar="DIR",
-                         help="folder with the four MNIST files (default: $CONVTUI_MNIST_DIR, "
-                              "else convtui's cache folder, downloading them there)")
-    options.add_argument("--run-dir", metavar="DIR",
-                         help="where to keep this run's files (default: a new folder under "
-                              "convtui's data folder, runs/<time>-<model>)")
+                         help=_help("training.cli.device", default=defaults.device))
+    options.add_argument("--data-dir", metavar="DIR", help=_help("training.cli.data_dir"))
+    options.add_argument("--run-dir", metavar="DIR", help=_help("training.cli.run_dir"))
     options.add_argument("--limit-train", type=_positive_int, metavar="N",
-                         help="train on the first N training images only")
+                         help=_help("training.cli.limit_train"))
     options.add_argument("--limit-test", type=_positive_int, metavar="N",
-                         help="test on the first N test images only")
+                         help=_help("training.cli.limit_test"))
     options.add_argument("--log-every", type=_positive_int, metavar="N",
-                         help=f"log progress every N batches (default: {defaults.log_every})")
+                         help=_help("training.cli.log_every", default=defaults.log_every))
     options.add_argument("--threads", type=_positive_int, metavar="N",
-                         help="CPU threads for PyTorch (default: all cores)")
-    options.add_argument("--resume", metavar="RUN_DIR",
-                         help="continue a stopped or interrupted run from its last checkpoint "
-                              "(--epochs N trains it further)")
+                         help=_help("training.cli.threads"))
+    options.add_argument("--resume", metavar="RUN_DIR", help=_help("training.cli.resume"))
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
@@ -113,23 +136,19 @@ def run_headless(args: argparse.Namespace) -> int:
         with HeadlessView(console, run_dir) as view:
             summary = run_training(run_dir, listener=view.on_event, handle_signals=True)
     except TrainingError as exc:
-        errors.print(f"convtui train: error: {exc.message}")
+        errors.print(t("training.cli.error", message=exc.message))
         return 1
     except KeyboardInterrupt:  # a second Ctrl-C: leave at once, the checkpoint is intact
-        errors.print("Interrupted. Whole epochs are kept; continue with --resume RUN_DIR.")
+        errors.print(t("training.cli.interrupted"))
         return 130
     if summary["status"] == "stopped":
-        console.print(
-            f"Stopped after {summary['epochs_completed']} complete epoch(s); work on an "
-            f"unfinished epoch is not kept. Continue with: convtui train --headless --resume "
-            f"{run_dir}",
-        )
+        console.print(t("training.cli.stopped", epochs=summary["epochs_completed"],
+                        run=str(run_dir)))
         return 130
-    console.print(
-        f"Finished: test accuracy {summary['test_accuracy']:.2%} after "
-        f"{summary['epochs_completed']} epoch(s), {summary['train_images_per_second']:,.0f} "
-        f"training images/s, {summary['wall_seconds']:.1f} s. Run saved in {run_dir}",
-    )
+    console.print(t("training.cli.finished", accuracy=f"{summary['test_accuracy']:.2%}",
+                    epochs=summary["epochs_completed"],
+                    speed=f"{summary['train_images_per_second']:,.0f}",
+                    seconds=f"{summary['wall_seconds']:.1f}", run=str(run_dir)))
     return 0
 
 
@@ -152,21 +171,20 @@ def _prepare_resume(args: argparse.Namespace, console: Console) -> Path | None:
     """The run directory to continue, its config updated; None when nothing is left to do."""
     run_dir = Path(args.resume)
     if args.run_dir:
-        raise TrainingError("--resume names the run directory; leave out --run-dir.")
+        raise TrainingError(t("training.cli.resume_run_dir"))
     config = read_config(run_dir)
     info = run_info(run_dir)
     if info.status in ("running", "paused"):
-        raise TrainingError(
-            f"{run_dir} is {info.status} in process {info.pid}; stop it before resuming it here."
-        )
+        status = (t("training.cli.status_running") if info.status == "running"
+                  else t("training.cli.status_paused"))
+        raise TrainingError(t("training.cli.resume_busy", run=str(run_dir), status=status,
+                              pid=info.pid))
     for name in FIXED_ON_RESUME:
         asked = getattr(args, name, None)
         if asked is not None and asked != getattr(config, name):
             option = "--" + name.replace("_", "-")
-            raise TrainingError(
-                f"{option} cannot change when resuming: {run_dir} was trained with "
-                f"{name}={getattr(config, name)!r}. Start a new run to try {option} {asked}."
-            )
+            raise TrainingError(t("training.cli.resume_fixed", option=option, run=str(run_dir),
+                                  name=name, saved=repr(getattr(config, name)), asked=asked))
     changes: dict[str, Any] = {
         name: getattr(args, name) for name in CHANGEABLE_ON_RESUME
         if getattr(args, name, None) is not None
@@ -175,14 +193,11 @@ def _prepare_resume(args: argparse.Namespace, console: Console) -> Path | None:
     config.validate()
     done = info.epochs_completed
     if config.epochs < done:
-        raise TrainingError(
-            f"--epochs {config.epochs} is fewer than the {done} epochs {run_dir} already has."
-        )
+        raise TrainingError(t("training.cli.resume_fewer", epochs=config.epochs, done=done,
+                              run=str(run_dir)))
     if info.status == "finished" and done >= config.epochs:
-        console.print(
-            f"{run_dir} already finished all {done} epochs (test accuracy "
-            f"{info.test_accuracy:.2%}). Pass --epochs N to train it further."
-        )
+        console.print(t("training.cli.resume_finished", run=str(run_dir), epochs=done,
+                        accuracy=f"{info.test_accuracy:.2%}"))
         return None
     _check_environment(config)
     write_config(run_dir, config)

@@ -10,15 +10,28 @@ import random
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from convtui.i18n import t
 from convtui.training.errors import TrainingError
 
-#: Model names with a one-line description; ``convtui.training.models.MODELS`` builds them.
+#: Model names (``convtui.training.models.MODELS`` builds them) with the catalogue key of
+#: their one-line description; ``model_summary`` gives the text in the current language.
 MODEL_SUMMARIES: dict[str, str] = {
-    "lab": "the lab's CNN: two conv blocks (32, 64 channels) and one linear layer (~99%)",
-    "deep": "three conv blocks (32, 64, 128 channels), a 625-unit layer with dropout",
-    "tiny": "one 5x5 conv with 5 filters and one linear layer: fast, for demos (~98%)",
+    "lab": "training.models.lab",
+    "deep": "training.models.deep",
+    "tiny": "training.models.tiny",
 }
 DEVICES = ("auto", "cpu", "cuda")
+#: ``anneal``: the set rate for every epoch but the last, which lowers it to 0 along a half
+#: cosine, batch by batch; ``constant``: the set rate throughout.
+LR_SCHEDULES = ("anneal", "constant")
+#: MNIST digits sit in a 20x20 box centred in the 28x28 image, so a shift of up to 4 pixels
+#: never pushes a stroke out of the picture.
+MAX_AUGMENT_SHIFT = 4
+
+
+def model_summary(name: str) -> str:
+    """The model's one-line description in the current language."""
+    return t(MODEL_SUMMARIES[name])
 
 
 @dataclass
@@ -36,26 +49,28 @@ class TrainConfig:
     limit_test: int | None = None
     log_every: int = 10
     threads: int | None = None
+    lr_schedule: str = "anneal"
+    augment_shift: int = 1
 
     def validate(self) -> None:
         """Raise ``TrainingError`` naming the first option that cannot work."""
-        if self.model not in MODEL_SUMMARIES:
-            raise TrainingError(
-                f"Unknown model {self.model!r}; choose one of {', '.join(MODEL_SUMMARIES)}."
-            )
-        if self.device not in DEVICES:
-            raise TrainingError(
-                f"Unknown device {self.device!r}; choose one of {', '.join(DEVICES)}."
-            )
+        for name, value, choices in (("model", self.model, tuple(MODEL_SUMMARIES)),
+                                     ("device", self.device, DEVICES),
+                                     ("lr_schedule", self.lr_schedule, LR_SCHEDULES)):
+            if value not in choices:
+                raise TrainingError(t("training.config.unknown_choice", name=name,
+                                      value=repr(value), choices=", ".join(choices)))
         for name in ("epochs", "batch_size", "log_every", "limit_train", "limit_test", "threads"):
             value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                                      or value < 1):
-                raise TrainingError(f"{name} must be a whole number of at least 1, got {value!r}.")
+            if value is not None and not (_is_int(value) and value >= 1):
+                raise TrainingError(t("training.config.whole", name=name, value=repr(value)))
+        if not (_is_int(self.augment_shift) and 0 <= self.augment_shift <= MAX_AUGMENT_SHIFT):
+            raise TrainingError(t("training.config.augment_shift", value=repr(self.augment_shift),
+                                  maximum=MAX_AUGMENT_SHIFT))
         if not isinstance(self.lr, (int, float)) or isinstance(self.lr, bool) or not (
             0 < self.lr < 10
         ):
-            raise TrainingError(f"lr must be a number between 0 and 10, got {self.lr!r}.")
+            raise TrainingError(t("training.config.lr", value=repr(self.lr)))
 
     def with_seed(self) -> TrainConfig:
         """A copy whose seed is set, drawing one when none was asked for, so the run can be
@@ -72,7 +87,11 @@ class TrainConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise TrainingError(f"Unknown training settings: {', '.join(unknown)}.")
+            raise TrainingError(t("training.config.unknown_settings", names=", ".join(unknown)))
         config = cls(**data)
         config.validate()
         return config
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

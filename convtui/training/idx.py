@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from convtui.i18n import t
 from convtui.training.errors import DataError
 
 UBYTE = 0x08
@@ -62,17 +63,13 @@ def read_bytes(path: Path) -> bytes:
                 return handle.read()
         return path.read_bytes()
     except EOFError:
-        raise DataError(
-            f"{path} is a damaged gzip file: it ends before the compressed data does "
-            "(an interrupted download?). Delete it and fetch it again."
-        ) from None
+        raise DataError(t("training.idx.gzip_cut", path=str(path))) from None
     except (gzip.BadGzipFile, zlib.error) as exc:
-        raise DataError(
-            f"{path} is not a valid gzip file ({exc}). If it is an uncompressed IDX file, "
-            f"rename it to {path.with_suffix('').name}."
-        ) from None
+        raise DataError(t("training.idx.not_gzip", path=str(path), reason=str(exc),
+                          name=path.with_suffix("").name)) from None
     except OSError as exc:
-        raise DataError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+        raise DataError(t("training.idx.unreadable", path=str(path),
+                          reason=str(exc.strerror or exc))) from None
 
 
 def parse_idx(data: bytes, ndim: int, source: str) -> np.ndarray:
@@ -81,41 +78,32 @@ def parse_idx(data: bytes, ndim: int, source: str) -> np.ndarray:
     ``source`` names the file in error messages.
     """
     if len(data) < 4:
-        raise DataError(f"{source} is truncated: {len(data)} bytes, too short for an IDX header.")
+        raise DataError(t("training.idx.no_header", source=source, size=len(data)))
     magic = int.from_bytes(data[:4], "big")
     expected_magic = (UBYTE << 8) | ndim
     if magic != expected_magic:
-        raise DataError(
-            f"{source} has the wrong magic number 0x{magic:08x} (expected 0x{expected_magic:08x}"
-            f" for {'labels' if ndim == 1 else 'images'}): it is not an MNIST "
-            f"{'label' if ndim == 1 else 'image'} file, or it is the wrong one of the four."
-        )
+        numbers = {"source": source, "magic": f"0x{magic:08x}",
+                   "expected": f"0x{expected_magic:08x}"}
+        raise DataError(t("training.idx.magic_labels", **numbers) if ndim == 1
+                        else t("training.idx.magic_images", **numbers))
     header = 4 + 4 * ndim
     if len(data) < header:
-        raise DataError(
-            f"{source} is truncated: the IDX header needs {header} bytes, the file has "
-            f"{len(data)}."
-        )
+        raise DataError(t("training.idx.header_cut", source=source, header=header,
+                          size=len(data)))
     dims = [int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
     if ndim == 3 and dims[1:] != [IMAGE_SIZE, IMAGE_SIZE]:
-        raise DataError(
-            f"{source} holds {dims[1]}x{dims[2]} images; MNIST images are "
-            f"{IMAGE_SIZE}x{IMAGE_SIZE}."
-        )
+        raise DataError(t("training.idx.image_size", source=source, height=dims[1],
+                          width=dims[2], size=IMAGE_SIZE))
     count = dims[0]
     expected = int(np.prod(dims, dtype=np.int64))
     actual = len(data) - header
-    item = "images" if ndim == 3 else "labels"
+    item = t("training.idx.images") if ndim == 3 else t("training.idx.labels")
     if actual < expected:
-        raise DataError(
-            f"{source} is truncated: its header promises {count} {item} ({expected} bytes) "
-            f"but only {actual} bytes follow. Delete it and fetch it again."
-        )
+        raise DataError(t("training.idx.truncated", source=source, count=count, item=item,
+                          expected=expected, actual=actual))
     if actual > expected:
-        raise DataError(
-            f"{source} has the wrong count: its header says {count} {item} ({expected} bytes) "
-            f"but {actual} bytes follow, so the header or the data is wrong."
-        )
+        raise DataError(t("training.idx.wrong_count", source=source, count=count, item=item,
+                          expected=expected, actual=actual))
     return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(dims)
 
 
@@ -131,19 +119,23 @@ def load_split(folder: Path, split: str) -> MnistArrays:
     if images_path is None or labels_path is None:
         absent = [name for name, path in ((images_name, images_path), (labels_name, labels_path))
                   if path is None]
-        raise DataError(
-            f"{folder} lacks {' and '.join(absent)} (raw or .gz), needed for the {split} set."
-        )
+        raise DataError(t("training.idx.split_missing", folder=str(folder),
+                          files=t("training.idx.and").join(absent), split=_split_name(split)))
     images = read_idx(images_path, 3)
     labels = read_idx(labels_path, 1)
     if len(images) != len(labels):
-        raise DataError(
-            f"The {split} files do not match: {images_path.name} has {len(images)} images but "
-            f"{labels_path.name} has {len(labels)} labels. One of them is from another set "
-            "or damaged."
-        )
+        raise DataError(t("training.idx.mismatch", split=_split_name(split),
+                          images_file=images_path.name, images=len(images),
+                          labels_file=labels_path.name, labels=len(labels)))
     if len(labels) == 0:
-        raise DataError(f"{images_path} and {labels_path} hold no examples.")
+        raise DataError(t("training.idx.empty", images=str(images_path),
+                          labels=str(labels_path)))
     if int(labels.max()) >= NUM_CLASSES:
-        raise DataError(f"{labels_path} holds label {int(labels.max())}; MNIST labels are 0-9.")
+        raise DataError(t("training.idx.bad_label", path=str(labels_path),
+                          label=int(labels.max())))
     return MnistArrays(images=images, labels=labels)
+
+
+def _split_name(split: str) -> str:
+    """``train`` or ``test`` as the messages call it in the current language."""
+    return t("training.idx.split_train") if split == "train" else t("training.idx.split_test")

@@ -1,16 +1,21 @@
 """The background training process: ``python -m convtui.training.job RUN_DIR``.
 
 The Train panel starts it with ``start_job`` and then only reads the run directory, so the app
-can quit (or crash) while training carries on, and several runs can go at once.
+can quit (or crash) while training carries on, and several runs can go at once. The job speaks
+the language the app spoke when it started the job (passed on as ``CONVTUI_LANG``): its error
+messages land in the event log, where the panel shows them.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from convtui import i18n
+from convtui.i18n import t
 from convtui.training.errors import TrainingError
 from convtui.training.runs import LOG_FILE, read_config, run_info, write_pid
 
@@ -34,7 +39,7 @@ def start_job(run_dir: Path) -> Job:
     read_config(run_dir)
     info = run_info(run_dir)
     if info.pid is not None:
-        raise TrainingError(f"{run_dir} is already being trained by process {info.pid}.")
+        raise TrainingError(t("training.job.busy", run=str(run_dir), pid=info.pid))
     if sys.platform == "win32":
         flags = subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.DETACHED_PROCESS
         detach: dict = {"creationflags": flags}
@@ -44,7 +49,7 @@ def start_job(run_dir: Path) -> Job:
         process = subprocess.Popen(
             [sys.executable, "-m", "convtui.training.job", str(run_dir)],
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, close_fds=True,
-            **detach,
+            env={**os.environ, "CONVTUI_LANG": i18n.current()}, **detach,
         )
     write_pid(run_dir, process.pid)
     return Job(run_dir, process)
@@ -58,13 +63,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from convtui.training.trainer import run_training
 
+    i18n.set_language(i18n.resolve_language())
     try:
         summary = run_training(Path(args[0]), handle_signals=True)
     except TrainingError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(t("training.job.error", message=exc.message), file=sys.stderr)
         return 1
-    print(f"{summary['status']}: {summary['epochs_completed']} epochs, "
-          f"test accuracy {summary['test_accuracy']}")
+    accuracy = summary["test_accuracy"]
+    print(t("training.job.ended", status=summary["status"],
+            epochs=summary["epochs_completed"],
+            accuracy="-" if accuracy is None else f"{accuracy:.2%}"))
     return 0
 
 

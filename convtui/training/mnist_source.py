@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from convtui.i18n import t
 from convtui.paths import cache_dir
 from convtui.training.errors import DataError
 from convtui.training.idx import ALL_FILES, missing_files
@@ -74,13 +75,12 @@ def check_present(location: DataLocation) -> None:
     """Raise ``DataError`` if a folder the user chose lacks files (the cache may download)."""
     missing = missing_files(location.folder)
     if missing and not location.downloadable:
-        what = "does not exist" if not location.folder.is_dir() else (
-            f"lacks {', '.join(missing)} (raw or .gz)"
-        )
-        raise DataError(
-            f"MNIST folder {location.folder} (from {location.source}) {what}. It must hold the "
-            f"four MNIST files, gzipped or not: {file_list()}."
-        )
+        if not location.folder.is_dir():
+            raise DataError(t("training.data.folder_missing", folder=str(location.folder),
+                              source=location.source, files=file_list()))
+        raise DataError(t("training.data.folder_lacks", folder=str(location.folder),
+                          source=location.source, missing=", ".join(missing),
+                          files=file_list()))
 
 
 def ensure_mnist(
@@ -101,9 +101,8 @@ def download(names: list[str], folder: Path, progress: DownloadProgress | None =
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DataError(
-            f"Cannot create the MNIST folder {folder}: {exc.strerror or exc}."
-        ) from None
+        raise DataError(t("training.data.cannot_create", folder=str(folder),
+                          reason=str(exc.strerror or exc))) from None
     for name in names:
         network_errors: list[str] = []
         bad_content: list[str] = []
@@ -118,21 +117,16 @@ def download(names: list[str], folder: Path, progress: DownloadProgress | None =
                 bad_content.append(f"{url}: {exc}")
         else:
             if bad_content:
-                raise DataError(
-                    f"Downloaded {name}.gz but its content is not MNIST's "
-                    f"({'; '.join(bad_content)}). Nothing was saved. Try again later, or put "
-                    f"the four files ({file_list()}) in {folder} yourself."
-                )
+                raise DataError(t("training.data.bad_download", file=f"{name}.gz",
+                                  reasons="; ".join(bad_content), files=file_list(),
+                                  folder=str(folder)))
             raise DataError(offline_message(folder, network_errors))
 
 
 def offline_message(folder: Path, errors: list[str]) -> str:
     """What to do when no mirror can be reached: which files to put where, or where to point."""
-    return (
-        f"MNIST is not on this computer and could not be downloaded ({'; '.join(errors)}). "
-        f"Put these four files, gzipped or not, in {folder}: {file_list()}. Or point convtui at "
-        f"a folder that has them with --data-dir DIR or the environment variable {ENV_VAR}=DIR."
-    )
+    return t("training.data.offline", reasons="; ".join(errors), folder=str(folder),
+             files=file_list(), env=ENV_VAR)
 
 
 class _ContentMismatch(Exception):
@@ -172,8 +166,8 @@ def _fetch_verified(
             progress(target.name, done, total)
         actual = _decompressed_sha256(tmp)
         if actual != sha256:
-            raise _ContentMismatch(f"SHA-256 of the decompressed file is {actual[:12]}..., "
-                                   f"expected {sha256[:12]}...")
+            raise _ContentMismatch(t("training.data.hash_mismatch", actual=actual[:12],
+                                     expected=sha256[:12]))
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -186,5 +180,5 @@ def _decompressed_sha256(path: Path) -> str:
             while chunk := handle.read(CHUNK):
                 digest.update(chunk)
     except (EOFError, OSError, zlib.error) as exc:
-        raise _ContentMismatch(f"not a complete gzip file ({exc})") from None
+        raise _ContentMismatch(t("training.data.not_gzip", reason=str(exc))) from None
     return digest.hexdigest()

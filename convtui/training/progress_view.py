@@ -1,4 +1,8 @@
-"""The foreground run's display: Rich progress bars and a line per epoch, fed by its events."""
+"""The foreground run's display: Rich progress bars and a line per epoch, fed by its events.
+
+Every text is looked up with ``t`` as the event arrives, so it is in the language convtui was
+started with (``--lang``, ``CONVTUI_LANG`` or the locale).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from convtui.i18n import t
 from convtui.training.events import Event
 
 
@@ -51,29 +56,28 @@ class HeadlessView:
     def _on_start(self, event: Event) -> None:
         config = event["config"]
         resumed = event["resumed_from_epoch"]
-        again = f", continuing after epoch {resumed}" if resumed else ""
-        self.print(
-            f"Training {config['model']} for {config['epochs']} epoch(s) on {event['device']} "
-            f"({event['threads']} threads, seed {config['seed']}){again}. Run: {self.run_dir}"
-        )
-        self.epochs = self.progress.add_task("epochs", total=config["epochs"],
-                                             completed=resumed, stats="")
+        again = t("training.view.continuing", epoch=resumed) if resumed else ""
+        self.print(t("training.view.start", model=config["model"], epochs=config["epochs"],
+                     device=event["device"], threads=event["threads"], seed=config["seed"],
+                     again=again, run=str(self.run_dir)))
+        self.epochs = self.progress.add_task(t("training.view.epochs_bar"),
+                                             total=config["epochs"], completed=resumed, stats="")
 
     def _on_download(self, event: Event) -> None:
         name = event["file"]
         if name not in self.downloads:
             self.downloads[name] = self.progress.add_task(
-                f"download {name}", total=event["total"], stats=""
+                t("training.view.download_bar", file=name), total=event["total"], stats=""
             )
-        megabytes = f"{event['bytes'] / 1e6:.1f} MB"
+        megabytes = t("training.view.megabytes", size=f"{event['bytes'] / 1e6:.1f}")
         self.progress.update(self.downloads[name], completed=event["bytes"], stats=megabytes)
 
     def _on_data(self, event: Event) -> None:
-        self.print(
-            f"MNIST from {event['folder']}: {event['train_size']:,} training and "
-            f"{event['test_size']:,} test images, {event['batches']} batches per epoch."
-        )
-        self.batches = self.progress.add_task("batches", total=event["batches"], stats="")
+        self.print(t("training.view.data", folder=event["folder"],
+                     train=f"{event['train_size']:,}", test=f"{event['test_size']:,}",
+                     batches=event["batches"]))
+        self.batches = self.progress.add_task(t("training.view.batches_bar"),
+                                              total=event["batches"], stats="")
 
     def _on_batch(self, event: Event) -> None:
         if self.batches is None:
@@ -83,23 +87,28 @@ class HeadlessView:
             self.progress.reset(self.batches)
         self.progress.update(
             self.batches, completed=event["batch"],
-            description=f"epoch {event['epoch']}/{event['epochs']}",
-            stats=f"loss {event['loss']:.4f}  acc {event['accuracy']:.2%}  "
-                  f"{event['images_per_second']:,.0f} img/s",
+            description=t("training.view.epoch_bar", epoch=event["epoch"],
+                          epochs=event["epochs"]),
+            stats=t("training.view.batch_stats", loss=f"{event['loss']:.4f}",
+                    accuracy=f"{event['accuracy']:.2%}",
+                    speed=f"{event['images_per_second']:,.0f}"),
         )
 
     def _on_epoch(self, event: Event) -> None:
-        self.print(
-            f"epoch {event['epoch']}/{event['epochs']}: train loss {event['train_loss']:.4f} "
-            f"acc {event['train_accuracy']:.2%} | test loss {event['test_loss']:.4f} "
-            f"acc {event['test_accuracy']:.2%} | {event['train_images_per_second']:,.0f} img/s, "
-            f"{event['wall_seconds']:.1f} s"
-        )
+        start, end = event["lr_start"], event["lr_end"]
+        rate = f"{start:.3g}" if start == end else f"{start:.3g} → {end:.3g}"
+        self.print(t("training.view.epoch", epoch=event["epoch"], epochs=event["epochs"],
+                     train_loss=f"{event['train_loss']:.4f}",
+                     train_accuracy=f"{event['train_accuracy']:.2%}",
+                     test_loss=f"{event['test_loss']:.4f}",
+                     test_accuracy=f"{event['test_accuracy']:.2%}",
+                     speed=f"{event['train_images_per_second']:,.0f}",
+                     seconds=f"{event['wall_seconds']:.1f}", lr=rate))
         if self.epochs is not None:
             self.progress.update(self.epochs, completed=event["epoch"])
 
     def _on_paused(self, event: Event) -> None:
-        self.print(f"Paused in epoch {event['epoch']} after batch {event['batch']}.")
+        self.print(t("training.view.paused", epoch=event["epoch"], batch=event["batch"]))
 
     def _on_resumed(self, event: Event) -> None:
-        self.print("Resumed.")
+        self.print(t("training.view.resumed"))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import torch
 from training_helpers import (
+    FAST,
     headless,
     serve_fake_mnist,
     train_parser,
@@ -19,11 +20,10 @@ from training_helpers import (
 )
 
 from convtui.training import mnist_source
+from convtui.training.cli import config_from_args
+from convtui.training.config import TrainConfig
 from convtui.training.events import EventTail, read_events
 from convtui.training.runs import EVENTS_FILE, list_runs, read_config, read_json
-
-FAST = ("--model", "tiny", "--epochs", "1", "--limit-train", "1000", "--limit-test", "300",
-        "--threads", "1", "--seed", "3")
 
 
 def test_finished_run_prints_epochs_and_result(
@@ -100,11 +100,31 @@ def test_bad_option_values_are_refused_by_the_parser(
         (["--epochs", "0"], "argument --epochs: expected a whole number of at least 1, got '0'"),
         (["--lr", "fast"], "argument --lr: expected a number between 0 and 10, got 'fast'"),
         (["--model", "huge"], "argument --model: invalid choice: 'huge'"),
+        (["--augment-shift", "5"],
+         "argument --augment-shift: expected a whole number from 0 to 4, got '5'"),
+        (["--lr-schedule", "cyclic"], "argument --lr-schedule: invalid choice: 'cyclic'"),
     ]:
         with pytest.raises(SystemExit) as exit_info:
             train_parser().parse_args(argv)
         assert exit_info.value.code == 2
         assert message in capsys.readouterr().err
+
+
+def test_help_lists_every_option_with_its_default() -> None:
+    text = " ".join(train_parser().format_help().split())
+    assert ("lab: the lab's CNN: two conv blocks (32, 64 channels) and one linear layer "
+            "(~99%)") in text
+    for option, default in [("--epochs N", "3"), ("--batch-size N", "100"), ("--lr F", "0.001"),
+                            ("--lr-schedule {anneal,constant}", "anneal"),
+                            ("--augment-shift N", "1")]:
+        options = text.split("training options (the panel uses them too):", 1)[1]
+        described = options.split(f"{option} ", 1)[1].split(" --")[0]
+        assert described.endswith(f"(default: {default})")
+
+
+def test_headless_and_panel_runs_share_the_defaults() -> None:
+    """No options means TrainConfig's defaults, the ones the job and the panel use."""
+    assert config_from_args(train_parser().parse_args([])) == TrainConfig()
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
@@ -123,6 +143,9 @@ def test_resume_rules(
 
     assert headless("--resume", str(run_dir), "--model", "lab") == 1
     assert "--model cannot change when resuming" in capsys.readouterr().err
+    assert headless("--resume", str(run_dir), "--lr-schedule", "constant") == 1
+    assert ("--lr-schedule cannot change when resuming: " f"{run_dir} was trained with "
+            "lr_schedule='anneal'.") in capsys.readouterr().err
     assert headless("--resume", str(run_dir)) == 0
     assert "already finished all 1 epochs" in capsys.readouterr().out
     assert headless("--resume", str(tmp_path)) == 1

@@ -10,7 +10,14 @@ import torch
 from torch import nn
 
 from convtui.training.config import MODEL_SUMMARIES
-from convtui.training.dataset import MEAN, STD, MnistDataset, batch_loader
+from convtui.training.dataset import (
+    BACKGROUND,
+    MEAN,
+    STD,
+    MnistDataset,
+    batch_loader,
+    random_shift,
+)
 from convtui.training.idx import load_split
 from convtui.training.models import MODELS, build_model, first_conv
 
@@ -53,6 +60,24 @@ def test_evaluation_batches_keep_order(fake_mnist: Path) -> None:
     data = MnistDataset(load_split(fake_mnist, "test"))
     labels = torch.cat([labels for _, labels in batch_loader(data, 6)])
     assert torch.equal(labels, data.labels)
+
+
+def test_random_shift_moves_each_image_by_at_most_the_pixels_asked(fake_mnist: Path) -> None:
+    images = MnistDataset(load_split(fake_mnist, "train")).images
+    shifted = random_shift(images, 1, torch.Generator().manual_seed(0))
+    assert shifted.shape == images.shape
+    padded = torch.nn.functional.pad(images, (1, 1, 1, 1), value=BACKGROUND)
+    offsets = []
+    for original, moved in zip(padded, shifted, strict=True):
+        # Exactly one 28x28 window of the background-padded image is what came out.
+        matches = [(dy, dx) for dy in range(3) for dx in range(3)
+                   if torch.equal(original[:, dy:dy + 28, dx:dx + 28], moved)]
+        assert len(matches) == 1
+        offsets.append(matches[0])
+    assert len(set(offsets)) > 3  # each image draws its own offset
+    again = random_shift(images, 1, torch.Generator().manual_seed(0))
+    assert torch.equal(again, shifted)
+    assert pytest.approx(-MEAN / STD) == BACKGROUND
 
 
 def test_registry_matches_the_names_the_cli_offers() -> None:

@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from convtui.training.checkpoint import load_checkpoint
 from convtui.training.config import TrainConfig
 from convtui.training.dataset import normalise
+from convtui.training.errors import TrainingError
 from convtui.training.events import load_history, read_events
 from convtui.training.idx import load_split
 from convtui.training.insight import (
@@ -136,6 +137,12 @@ def test_stopped_then_resumed_run_equals_an_uninterrupted_one(tmp_path: Path) ->
     assert [e["epoch"] for e in history.epochs] == [1, 2]
     assert history.superseded == 3  # batch events 2, 4, 6 of the stopped epoch 2
     assert [e["step"] for e in history.batches] == list(range(2, 41, 2))
+    # The annealed last epoch continued from the checkpoint's scheduler state, batch for batch.
+    straight_history = load_history(tmp_path / "straight" / EVENTS_FILE)
+    assert [e["lr"] for e in history.batches] == [e["lr"] for e in straight_history.batches]
+    assert history.batches[-1]["lr"] < 1e-4 < history.batches[0]["lr"]
+    saved = load_checkpoint(run_dir / CHECKPOINT_FILE)
+    assert saved is not None and saved["scheduler_state"]["last_epoch"] == 40
 
 
 def test_pause_and_resume_through_the_control_file(tmp_path: Path) -> None:
@@ -157,3 +164,12 @@ def test_pause_and_resume_through_the_control_file(tmp_path: Path) -> None:
     assert status_while_paused == ["paused"]
     assert [e["batch"] for e in events if e["type"] == "batch"] == list(range(1, 21))
     assert run_info(run_dir).status == "finished"
+
+
+def test_checkpoint_of_an_older_format_is_refused_with_a_message(tmp_path: Path) -> None:
+    path = tmp_path / CHECKPOINT_FILE
+    torch.save({"format": 1, "epochs_completed": 1}, path)
+    with pytest.raises(TrainingError) as err:
+        load_checkpoint(path)
+    assert err.value.message == (f"{path} is not a convtui checkpoint (or one from another "
+                                 "version). Delete it to train the run again from the start.")

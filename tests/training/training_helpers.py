@@ -15,6 +15,10 @@ import pytest
 from convtui.training import mnist_source
 from convtui.training.idx import ALL_FILES, MNIST_FILES
 
+#: A headless run that takes seconds: tiny model, 1 epoch on 1000 images, tested on 300.
+FAST = ("--model", "tiny", "--epochs", "1", "--limit-train", "1000", "--limit-test", "300",
+        "--threads", "1", "--seed", "3")
+
 
 def idx_bytes(array: np.ndarray) -> bytes:
     """An IDX file holding a uint8 array."""
