@@ -9,6 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
+
+from rich.cells import cell_len
 
 from convtui import __version__, i18n
 from convtui.i18n import LANGUAGES, t
@@ -25,6 +28,38 @@ def _argparse_text(message: str) -> str:
 argparse._ = _argparse_text  # type: ignore[attr-defined]  # argparse's gettext hook
 
 
+class _CellFormatter(argparse.HelpFormatter):
+    """Wraps help by terminal cells, not characters: a Korean syllable takes two."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return _wrap(self._whitespace_matcher.sub(" ", text).strip(), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        lines = _wrap(self._whitespace_matcher.sub(" ", text).strip(), width - len(indent))
+        return "\n".join(indent + line for line in lines)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if line and cell_len(candidate) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return [*lines, line] if line else lines
+
+
+class _Parser(argparse.ArgumentParser):
+    """Every parser, subcommands' too (argparse makes them of the same class), wraps by cells."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _CellFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser, its help in the current language (see ``main``)."""
     from convtui.quiz.cli import add_puzzles_parser, add_quiz_arguments
@@ -33,11 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     # --lang is accepted before or after the subcommand; SUPPRESS keeps a subcommand's
     # default from overwriting the value given before it.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
                         help=t("cli.lang"))
-    parser = argparse.ArgumentParser(prog="convtui", description=t("cli.description"),
-                                     parents=[common])
+    parser = _Parser(prog="convtui", description=t("cli.description"), parents=[common])
     parser.add_argument("--version", action="version", version=f"convtui {__version__}",
                         help=t("cli.version"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -77,3 +77,15 @@ def test_lang_is_accepted_at_every_level(argv: list[str], capsys: pytest.Capture
                     'input = [5, 5]\nlayers = [{ type = "conv2d", kernel = 3 }]\n')
     assert main([*argv, str(pack)]) == 0
     assert "OK: 팩 1개, 문제 1개" in capsys.readouterr().out
+
+
+def test_korean_help_is_wrapped_by_terminal_cells(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit):
+        main(["--lang", "ko", "train", "--help"])
+    lines = capsys.readouterr().out.splitlines()
+    assert any("에폭" in line for line in lines)
+    assert max(cell_len(line) for line in lines) <= 80
