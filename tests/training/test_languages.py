@@ -63,7 +63,7 @@ def test_convtui_lang_ko_train_help_is_korean(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit) as done:
         main(["--lang", "ko", "train", "--help"])
     assert done.value.code == 0
-    out = capsys.readouterr().out
+    out = " ".join(capsys.readouterr().out.split())  # as read, whatever the wrapping
     assert "앱 없이 포그라운드에서 진행 막대를 보며 학습" in out
     assert "학습 옵션 (학습 패널도 같은 옵션을 씁니다)" in out
     assert "실습의 CNN: 합성곱 블록 2개" in out
