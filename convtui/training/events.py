@@ -104,6 +104,7 @@ class RunHistory:
     data: Event | None = None
     superseded: int = 0
     attempts: int = 0
+    started: float | None = None  # when the run's first job began (Unix seconds)
 
     def apply(self, event: Event) -> None:
         kind = event["type"]
@@ -124,6 +125,8 @@ class RunHistory:
 
     def _start(self, event: Event) -> None:
         self.attempts += 1
+        if self.started is None:
+            self.started = float(event["time"])
         self.config = event.get("config", self.config)
         kept = int(event.get("resumed_from_epoch", 0))
         for name in ("batches", "epochs", "checkpoints"):

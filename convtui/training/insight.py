@@ -1,7 +1,7 @@
 """What a trained network has learned, as numpy arrays for the Train panel to draw.
 
 From a run's checkpoint: the test-set confusion matrix, example predictions with their top-3
-classes, the first convolution's filters, and that layer's output for one test digit.
+classes, the first convolution's filters, and every convolution's output for one test digit.
 """
 
 from __future__ import annotations
@@ -38,6 +38,15 @@ class Prediction:
 
 
 @dataclass(frozen=True)
+class LayerMaps:
+    """One convolution's output for a digit: the layer's name in the model (``layer2.0``) and
+    its values before the activation, (out_channels, H_out, W_out)."""
+
+    name: str
+    maps: np.ndarray
+
+
+@dataclass(frozen=True)
 class ConfusionReport:
     """``confusion[true, predicted]`` counts over the test set, and example predictions: the
     first ``examples`` test digits and the first ``examples`` the network gets wrong."""
@@ -53,6 +62,12 @@ class ConfusionReport:
 
 def load_trained(run_dir: Path) -> nn.Module:
     """The run's network with its last checkpoint's weights, on the CPU, in eval mode."""
+    return trained_model(run_dir)[0]
+
+
+def trained_model(run_dir: Path) -> tuple[nn.Module, int]:
+    """``load_trained``'s network and the number of epochs its checkpoint holds (the Train
+    panel says which epoch it is looking at)."""
     config = read_config(run_dir)
     checkpoint = load_checkpoint(run_dir / CHECKPOINT_FILE)
     if checkpoint is None:
@@ -61,7 +76,7 @@ def load_trained(run_dir: Path) -> nn.Module:
         )
     model = build_model(config.model)
     model.load_state_dict(checkpoint["model_state"])
-    return model.eval()
+    return model.eval(), int(checkpoint["epochs_completed"])
 
 
 @torch.inference_mode()
@@ -103,3 +118,29 @@ def feature_maps(model: nn.Module, image: np.ndarray) -> np.ndarray:
     before the activation: (out_channels, H_out, W_out)."""
     pixels = normalise(np.asarray(image, dtype=np.uint8)[None])
     return first_conv(model)(pixels)[0].cpu().numpy()
+
+
+@torch.inference_mode()
+def conv_feature_maps(model: nn.Module, image: np.ndarray) -> list[LayerMaps]:
+    """Every convolution's output for one uint8 28x28 digit, in the order the network runs
+    them, each before its activation (the first is ``feature_maps``)."""
+    captured: list[LayerMaps] = []
+
+    def keep(name: str):
+        def hook(module: nn.Module, inputs: object, output: torch.Tensor) -> None:
+            captured.append(LayerMaps(name, output[0].cpu().numpy().copy()))
+        return hook
+
+    hooks = [module.register_forward_hook(keep(name)) for name, module in model.named_modules()
+             if isinstance(module, nn.Conv2d)]
+    try:
+        model(network_input(image)[None, None])
+    finally:
+        for handle in hooks:
+            handle.remove()
+    return captured
+
+
+def network_input(image: np.ndarray) -> torch.Tensor:
+    """A uint8 28x28 digit as the first layer sees it: scaled to 0-1 and standardised."""
+    return normalise(np.asarray(image, dtype=np.uint8)[None])[0, 0]

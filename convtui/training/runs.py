@@ -239,10 +239,10 @@ class RunInfo:
         return last.get("message") if last and last["type"] == "error" else None
 
 
-def run_info(run_dir: Path) -> RunInfo:
-    """The run's status: running, paused, finished, failed, stopped, or interrupted (its job
-    died without saying why: killed, crashed, or the computer went down)."""
-    history = load_history(run_dir / EVENTS_FILE)
+def run_status(run_dir: Path, history: RunHistory) -> tuple[str, int | None]:
+    """(status, pid of its live job or None) of a run whose log reads as ``history``: running,
+    paused, finished, failed, stopped, or interrupted (its job died without saying why: killed,
+    crashed, or the computer went down). Cheap enough for a UI following a run to call often."""
     found = read_pid(run_dir)
     job = found if found is not None and pid_alive(found[0]) else None
     last = history.last_lifecycle
@@ -254,13 +254,20 @@ def run_info(run_dir: Path) -> RunInfo:
         status = TERMINAL[ended]
     else:
         status = "interrupted"
+    return status, job[0] if job is not None else None
+
+
+def run_info(run_dir: Path) -> RunInfo:
+    """The run's status (see ``run_status``), history and summary."""
+    history = load_history(run_dir / EVENTS_FILE)
+    status, pid = run_status(run_dir, history)
     summary = read_json(run_dir / SUMMARY_FILE)
     return RunInfo(
         path=run_dir,
         status=status,
         history=history,
         summary=summary if isinstance(summary, dict) else None,
-        pid=job[0] if job is not None else None,
+        pid=pid,
     )
 
 

@@ -52,6 +52,7 @@ class ConvtuiApp(TourApp):
             self.call_later(self.action_tour_start, restart=self.tour_start == "restart")
 
     async def action_quit(self) -> None:
+        """Quit, unless a quit guard holds it back to ask the user first."""
         if not any(guard() for guard in self.quit_guards):
             self.exit()
 

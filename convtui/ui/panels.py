@@ -44,6 +44,7 @@ PANELS: tuple[Panel, ...] = (
     Panel("pool", "3", "convtui.ui.screens.pool:PoolScreen"),
     Panel("shapes", "4", "convtui.ui.screens.shapes:ShapesScreen"),
     Panel("quiz", "5", "convtui.ui.screens.quiz:QuizScreen"),
+    Panel("train", "6", "convtui.ui.screens.train:TrainScreen"),
 )
 
 

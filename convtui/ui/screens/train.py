@@ -1,0 +1,617 @@
+"""Train: a CNN trained on MNIST in a background process, followed live.
+
+The job writes its event log; a thread worker tails it and posts snapshots that coalesce, so
+the panel draws at most the newest one however fast the job logs, and keeps following while
+the user is in other panels. What the network learned is computed from its checkpoints in
+another worker (the only place this panel imports torch).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import time
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, DataTable, Input, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
+
+from convtui.i18n import t
+from convtui.training.cli import config_from_args
+from convtui.training.config import TrainConfig
+from convtui.training.errors import TrainingError
+from convtui.training.events import EVENTS_FILE, EventTail
+from convtui.training.job import Job
+from convtui.training.runs import RunInfo, list_runs, request, run_info, runs_root
+from convtui.ui.screens.base import PanelScreen
+from convtui.ui.train_form import FormError, RunForm, RunRequest
+from convtui.ui.train_jobs import continue_run, live_pid, resume_config, start_new, stop_and_wait
+from convtui.ui.train_learned import (
+    LEARNED_TABS,
+    DigitMaps,
+    Guess,
+    Learned,
+    LearnedView,
+    compute_digit,
+    compute_learned,
+)
+from convtui.ui.train_progress import ProgressView
+from convtui.ui.train_quit import LEAVE, STOP, QuitTrainingScreen
+from convtui.ui.train_runs import RunsTable
+from convtui.ui.train_snapshot import RunSnapshot, load_snapshot, take_snapshot
+from convtui.ui.widgets.montage import Montage
+
+#: Seconds between two reads of the log while following a run.
+POLL_S = 0.5
+#: Seconds between two redraws of a run's progress (a change of status is drawn at once).
+REDRAW_S = 1.0
+#: How long the follower waits for a job of ours that has said its last word to exit.
+REAP_WAIT_S = 30.0
+#: The panel's tabs and the key that opens each.
+TAB_KEYS = {"new": "n", "progress": "g", "learned": "l", "runs": "r"}
+#: The guided tour's run: small enough to finish in seconds on a laptop CPU.
+TOUR_LIMIT_TRAIN, TOUR_LIMIT_TEST, TOUR_LOG_EVERY = 6000, 1000, 2
+
+
+class RunUpdated(Message):
+    """The followed run's newest state; a newer one replaces it if it has not been drawn."""
+
+    def __init__(self, snapshot: RunSnapshot) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RunUpdated) and message.snapshot.path == self.snapshot.path
+
+
+class LearnedReady(Message):
+    def __init__(self, learned: Learned, digit: DigitMaps) -> None:
+        super().__init__()
+        self.learned, self.digit = learned, digit
+
+
+class DigitReady(Message):
+    def __init__(self, digit: DigitMaps) -> None:
+        super().__init__()
+        self.digit = digit
+
+
+class TrainScreen(PanelScreen):
+    PANEL = "train"
+    PRESETS: ClassVar[tuple[str, ...]] = ("tiny",)
+
+    DEFAULT_CSS = """
+    TrainScreen #train-tabs { height: 1fr; }
+    TrainScreen #train-tabs > ContentSwitcher { height: 1fr; }
+    TrainScreen #train-tabs > ContentSwitcher > TabPane { height: 1fr; padding: 0; }
+    TrainScreen #new-scroll { height: 1fr; }
+    TrainScreen #runs-hint { height: auto; padding: 0 1; color: $text-muted; }
+    TrainScreen #status.error { color: $error; }
+    """
+
+    BINDINGS: ClassVar = [
+        Binding("n", "show_tab('new')", "keys.train.new", show=False),
+        Binding("g", "show_tab('progress')", "keys.train.progress", show=False),
+        Binding("l", "learned", "keys.train.learned", show=False),
+        Binding("r", "show_tab('runs')", "keys.train.runs", show=False),
+        Binding("s", "start", "keys.train.start"),
+        Binding("p", "pause", "keys.train.pause"),
+        Binding("x", "stop", "keys.train.stop"),
+        Binding("c", "compare", "keys.train.compare"),
+        Binding("f", "filter(1)", "keys.train.next_filter", show=False),
+        Binding("F", "filter(-1)", "keys.train.previous_filter", show=False),
+        Binding("d", "digit(1)", "keys.train.next_digit", show=False),
+        Binding("D", "digit(-1)", "keys.train.previous_digit", show=False),
+        Binding("o", "open_in_stepper", "keys.train.stepper"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.run: RunSnapshot | None = None  # the open run, as last drawn
+        self.compare: RunSnapshot | None = None
+        self.jobs: dict[Path, Job] = {}  # jobs this panel started (reaped when they exit)
+        self.session_runs: set[Path] = set()  # runs started or attached to in this app
+        self._learned_key: tuple[Path, int] | None = None  # checkpoint the view shows/computes
+        self._status: tuple[str, dict[str, Any], bool] = ("train.status_line.ready", {}, False)
+        self._following: Path | None = None  # the run whose log the tail worker reads
+        self._field_error = False  # the form shows a field's error (re-said on F2)
+        self._stale = False  # the run changed while the panel was hidden
+
+    # layout ------------------------------------------------------------------------------------
+    def compose_body(self) -> ComposeResult:
+        options = self.app.options
+        with TabbedContent(id="train-tabs", initial="new"):
+            with TabPane("", id="new"), VerticalScroll(id="new-scroll"):
+                yield RunForm(self._initial_config(), getattr(options, "run_dir", None))
+            with TabPane("", id="progress"):
+                yield ProgressView()
+            with TabPane("", id="learned"):
+                yield LearnedView()
+            with TabPane("", id="runs"):
+                yield Static(id="runs-hint")
+                yield RunsTable()
+        yield Static(id="status")
+
+    def _initial_config(self) -> TrainConfig:
+        """The command line's options over the defaults (bad ones were refused by argparse)."""
+        return config_from_args(self.app.options)
+
+    def on_mount(self) -> None:
+        guards = getattr(self.app, "quit_guards", None)
+        if guards is not None:
+            guards.append(self.confirm_quit)
+        self.relabel()
+        self.query_one(ProgressView).show(None, None)
+        resume = getattr(self.app.options, "resume", None)
+        if resume:
+            self._activate("progress")
+            self.resume_from_command_line(Path(resume).expanduser())
+
+    # words -------------------------------------------------------------------------------------
+    def relabel(self) -> None:
+        tabs = self.query_one("#train-tabs", TabbedContent)
+        for tab, key in TAB_KEYS.items():
+            tabs.get_tab(tab).label = f"{key} {t(f'train.tabs.{tab}')}"
+        form = self.query_one(RunForm)
+        form.relabel()
+        if self._field_error:  # say it again in the new language
+            self._check_form()
+        self.query_one(ProgressView).relabel()
+        self.query_one(LearnedView).relabel()
+        self.query_one(RunsTable).relabel()
+        self.query_one("#runs-hint", Static).update(t("train.runs.hint", folder=str(runs_root())))
+        self._draw_status()
+
+    def say(self, key: str, error: bool = False, **params: Any) -> None:
+        """Put a message on the status line (kept as a key, so F2 translates it)."""
+        self._status = (key, params, error)
+        self._draw_status()
+
+    def _draw_status(self) -> None:
+        key, params, error = self._status
+        status = self.query_one("#status", Static)
+        status.update(t(key, **params))
+        status.set_class(error, "error")
+
+    # tabs ----------------------------------------------------------------------------------
+    @property
+    def active_tab(self) -> str:
+        return self.query_one("#train-tabs", TabbedContent).active
+
+    def _activate(self, tab: str) -> None:
+        self.query_one("#train-tabs", TabbedContent).active = tab
+
+    def action_show_tab(self, tab: str) -> None:
+        """Show a tab; in Runs the arrows and Enter work the list at once."""
+        self._activate(tab)
+        self.set_focus(self.query_one(RunsTable) if tab == "runs" else None)
+
+    def action_learned(self) -> None:
+        """Open Learned; pressed again, show its next view."""
+        if self.active_tab != "learned":
+            self.action_show_tab("learned")
+            return
+        tabs = self.query_one("#learned-tabs", TabbedContent)
+        tabs.active = LEARNED_TABS[(LEARNED_TABS.index(tabs.active) + 1) % len(LEARNED_TABS)]
+        self.set_focus(None)
+
+    @on(TabbedContent.TabActivated, "#train-tabs")
+    def tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        tab = event.pane.id
+        if tab == "learned":
+            self.refresh_learned()
+        elif tab == "runs":
+            self.load_runs()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that mean nothing where the user is are hidden from the footer."""
+        tab = self.active_tab if self.is_mounted else "new"
+        if action == "start":
+            return tab == "new"
+        run = self.run
+        if action == "pause":
+            return tab in ("progress", "learned") and run is not None and (
+                run.active or run.can_continue)
+        if action == "stop":
+            return tab in ("progress", "learned") and run is not None and run.active
+        if action == "compare":
+            return tab == "runs"
+        if action in ("filter", "digit", "open_in_stepper"):
+            return tab == "learned"
+        return True
+
+    # starting ----------------------------------------------------------------------------------
+    def action_start(self) -> None:
+        run = self._check_form()
+        if run is not None:
+            self.say("train.status_line.starting")
+            self.launch(run)
+
+    def _check_form(self) -> RunRequest | None:
+        """The form's request, or None with the bad field marked and its problem said."""
+        form = self.query_one(RunForm)
+        try:
+            run = form.read()
+        except FormError as err:
+            self._field_error = True
+            form.show_error(err.message, err.field)
+            self.say("train.status_line.form_error", error=True)
+            return None
+        self._field_error = False
+        form.show_error("")
+        return run
+
+    @on(Button.Pressed, "#start")
+    @on(Input.Submitted, "RunForm Input")
+    def start_pressed(self) -> None:
+        self.action_start()
+
+    @work(thread=True, exclusive=True, group="start")
+    def launch(self, run: RunRequest) -> None:
+        try:
+            job = start_new(run)
+        except TrainingError as err:
+            self.app.call_from_thread(self._start_failed, err.message)
+            return
+        self.app.call_from_thread(self._started, job)
+
+    def _start_failed(self, message: str) -> None:
+        self._field_error = False
+        self.query_one(RunForm).show_error(message)
+        self._activate("new")
+        self.say("train.status_line.not_started", error=True)
+
+    def _started(self, job: Job) -> None:
+        self.jobs[job.run_dir] = job
+        self.attach(job.run_dir)
+        self.say("train.status_line.started", name=job.run_dir.name, pid=job.pid)
+
+    def show_preset(self, preset: str) -> None:
+        """``tiny``: the form set for a run of the tiny model that takes seconds (not started:
+        the user presses Start)."""
+        if preset not in self.PRESETS:
+            super().show_preset(preset)
+        options = self.app.options
+        self.query_one(RunForm).fill(TrainConfig(
+            model="tiny", epochs=1, limit_train=TOUR_LIMIT_TRAIN, limit_test=TOUR_LIMIT_TEST,
+            log_every=TOUR_LOG_EVERY, seed=0, data_dir=getattr(options, "data_dir", None)))
+        self.action_show_tab("new")
+        self.query_one("#start", Button).focus()
+        self.say("train.status_line.preset_tiny")
+
+    # following a run ---------------------------------------------------------------------------
+    def attach(self, run_dir: Path) -> None:
+        """Open ``run_dir`` in the panel and follow its log."""
+        if self.run is None or self.run.path != run_dir:
+            self.run = None
+            self.query_one(LearnedView).clear("train.learned.waiting")
+            self._learned_key = None
+        self._following = run_dir
+        if live_pid(run_dir) is not None:
+            self.session_runs.add(run_dir)
+        self.follow(run_dir)
+        self._activate("progress")
+        self.set_focus(None)
+        self.query_one(RunsTable).mark(run_dir, self.compare.path if self.compare else None)
+
+    @work(thread=True, exclusive=True, group="tail")
+    def follow(self, run_dir: Path) -> None:
+        """Tail the log until the run has no job left, posting a snapshot on every change."""
+        worker = get_current_worker()
+        tail = EventTail(run_dir / EVENTS_FILE)
+        shown: tuple[int, str, int | None] | None = None
+        posted = 0.0
+        while not worker.is_cancelled:
+            self._reap()
+            tail.poll()
+            snapshot = take_snapshot(run_dir, tail.history)
+            if not snapshot.active:  # the job has gone: its last words are in the log now
+                tail.poll()
+                snapshot = take_snapshot(run_dir, tail.history)
+            state = (tail.offset, snapshot.status, snapshot.pid)
+            # A new status at once; new progress at most every REDRAW_S (a person reading
+            # charts needs no more, and the job gets the CPU).
+            if shown is None or state[1:] != shown[1:] or (
+                    state != shown and time.monotonic() - posted >= REDRAW_S):
+                shown, posted = state, time.monotonic()
+                self.post_message(RunUpdated(snapshot))
+            if not snapshot.active:
+                break
+            time.sleep(POLL_S)
+        job = self.jobs.get(run_dir)
+        if job is not None:  # ours: collect its exit status, it is about to exit
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                job.process.wait(timeout=REAP_WAIT_S)
+
+    def _reap(self) -> None:
+        """Collect the exit status of jobs this panel started (no zombies)."""
+        for job in list(self.jobs.values()):
+            job.process.poll()
+
+    @on(RunUpdated)
+    def run_updated(self, event: RunUpdated) -> None:
+        snapshot = event.snapshot
+        if snapshot.path != self._following:
+            return  # posted before the user opened another run
+        before = self.run.status if self.run is not None else None
+        self.run = snapshot
+        if snapshot.active:
+            self.session_runs.add(snapshot.path)
+        if not self.is_current:  # drawn when the user comes back (on_screen_resume)
+            self._stale = True
+            return
+        self._draw_run(status_changed=snapshot.status != before)
+
+    def _draw_run(self, status_changed: bool = True) -> None:
+        self._stale = False
+        self.query_one(ProgressView).show(self.run, self.compare)
+        if self.active_tab == "learned":
+            self.refresh_learned()
+        if self.active_tab == "runs" and status_changed:
+            self.load_runs()
+        self.refresh_bindings()
+
+    def on_screen_resume(self) -> None:
+        """Catch up with what the run did while the user was in another panel."""
+        if self._stale:
+            self._draw_run()
+
+    # pause, resume, stop -----------------------------------------------------------------------
+    def action_pause(self) -> None:
+        """Pause a running job, resume a paused one, or continue a run that ended early
+        (``check_action`` and the button allow nothing else)."""
+        run = self.run
+        if run is None:
+            return
+        if run.status == "running":
+            request(run.path, "pause")
+            self.say("train.status_line.pause_asked", name=run.name)
+        elif run.status == "paused":
+            request(run.path, "resume")
+            self.say("train.status_line.resume_asked", name=run.name)
+        elif run.can_continue:
+            self.say("train.status_line.continuing", name=run.name)
+            self.continue_job(run.path, None)
+
+    def action_stop(self) -> None:
+        run = self.run
+        if run is not None and run.active:
+            request(run.path, "stop")
+            self.say("train.status_line.stop_asked", name=run.name)
+
+    @on(Button.Pressed, "#pause")
+    def pause_pressed(self) -> None:
+        self.action_pause()
+
+    @on(Button.Pressed, "#stop")
+    def stop_pressed(self) -> None:
+        self.action_stop()
+
+    @work(thread=True, exclusive=True, group="start")
+    def continue_job(self, run_dir: Path, config: TrainConfig | None) -> None:
+        try:
+            job = continue_run(run_dir, config)
+        except TrainingError as err:
+            self.app.call_from_thread(self.say, "train.status_line.error", True,
+                                      message=err.message)
+            self.app.call_from_thread(self.attach, run_dir)
+            return
+        if job is None:
+            self.app.call_from_thread(self.say, "train.status_line.already_finished",
+                                      name=run_dir.name)
+            self.app.call_from_thread(self.attach, run_dir)
+            return
+        self.app.call_from_thread(self._started, job)
+
+    @work(thread=True, exclusive=True, group="start")
+    def resume_from_command_line(self, run_dir: Path) -> None:
+        """`convtui train --resume RUN_DIR`: follow the run if a job is on it, else continue it
+        (with the changes the options ask for)."""
+        try:
+            info = run_info(run_dir)
+            if info.status in ("running", "paused"):
+                self.app.call_from_thread(self.attach, run_dir)
+                self.app.call_from_thread(self.say, "train.status_line.attached",
+                                          name=run_dir.name, pid=info.pid)
+                return
+            config = resume_config(run_dir, self.app.options)
+        except TrainingError as err:
+            self.app.call_from_thread(self.say, "train.status_line.error", True,
+                                      message=err.message)
+            return
+        self.app.call_from_thread(self.continue_job, run_dir, config)
+
+    # learned -----------------------------------------------------------------------------------
+    def refresh_learned(self) -> None:
+        """Compute what the open run's newest checkpoint learned, unless it is shown already."""
+        view = self.query_one(LearnedView)
+        run = self.run
+        if run is None:
+            view.clear("train.learned.no_run")
+            return
+        epoch = run.checkpoint_epoch
+        if epoch is None:
+            view.clear("train.learned.no_checkpoint", name=run.name)
+            return
+        if self._learned_key == (run.path, epoch):
+            return
+        self._learned_key = (run.path, epoch)
+        view.say("train.learned.computing", epoch=epoch)
+        self.learn(run.path, view.guess_index)
+
+    @work(thread=True, exclusive=True, group="learned")
+    def learn(self, run_dir: Path, guess_index: int) -> None:
+        try:
+            learned = compute_learned(run_dir)
+            guess = learned.guesses[min(guess_index, len(learned.guesses) - 1)]
+            digit = compute_digit(learned, guess)
+        except TrainingError as err:
+            self.app.call_from_thread(self._learned_failed, err.message)
+            return
+        except ImportError as err:
+            self.app.call_from_thread(self._learned_failed, str(err))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(LearnedReady(learned, digit))
+
+    def _learned_failed(self, message: str) -> None:
+        self._learned_key = None
+        self.query_one(LearnedView).clear("train.learned.failed", message=message)
+
+    @on(LearnedReady)
+    async def learned_ready(self, event: LearnedReady) -> None:
+        if self.run is None or event.learned.run_dir != self.run.path:
+            return
+        view = self.query_one(LearnedView)
+        view.show_learned(event.learned)
+        await view.show_digit(event.digit)
+        self.refresh_bindings()
+
+    @work(thread=True, exclusive=True, group="digit")
+    def look_at(self, learned: Learned, guess: Guess) -> None:
+        digit = compute_digit(learned, guess)
+        if not get_current_worker().is_cancelled:
+            self.post_message(DigitReady(digit))
+
+    @on(DigitReady)
+    async def digit_ready(self, event: DigitReady) -> None:
+        view = self.query_one(LearnedView)
+        if view.learned is not None:
+            await view.show_digit(event.digit)
+
+    def action_filter(self, delta: int) -> None:
+        view = self.query_one(LearnedView)
+        if view.learned is not None:
+            view.select_filter(view.filter_index + delta)
+
+    def action_digit(self, delta: int) -> None:
+        view = self.query_one(LearnedView)
+        if view.learned is not None:
+            self.choose_guess((view.guess_index + delta) % len(view.learned.guesses))
+
+    def choose_guess(self, index: int) -> None:
+        view = self.query_one(LearnedView)
+        if view.learned is None:
+            return
+        view.guess_index = index
+        montage = view.query_one("#guesses", Montage)
+        montage.set_reactive(Montage.selected, index)
+        montage.refresh()
+        self.look_at(view.learned, view.learned.guesses[index])
+
+    @on(Montage.Selected, "#filter-bank")
+    def filter_clicked(self, event: Montage.Selected) -> None:
+        self.query_one(LearnedView).select_filter(event.index)
+
+    @on(Montage.Selected, "#guesses")
+    def guess_clicked(self, event: Montage.Selected) -> None:
+        self.choose_guess(event.index)
+
+    @on(Button.Pressed, "#to-stepper")
+    async def stepper_pressed(self) -> None:
+        await self.action_open_in_stepper()
+
+    async def action_open_in_stepper(self) -> None:
+        """Send the selected filter and the selected digit (as the network sees it) to the
+        Stepper, to step a trained kernel across a real digit."""
+        view = self.query_one(LearnedView)
+        learned, digit = view.learned, view.digit
+        if learned is None or digit is None:
+            self.say("train.status_line.stepper_not_ready", error=True)
+            return
+        kernel = learned.filters[view.filter_index, 0].astype(np.float64)
+        image = np.array(digit.network_input, dtype=np.float64)
+        label = t("train.learned.stepper_label", filter=view.filter_index,
+                  index=digit.guess.index, digit=digit.guess.label, run=learned.run_dir.name,
+                  epoch=learned.epoch)
+        await self.app.switch_mode("stepper")
+        self.app.screen.load_arrays(image, kernel, label)
+
+    # runs --------------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="runs")
+    def load_runs(self) -> None:
+        runs = list_runs()
+        extra = [self.run.path] if self.run is not None else []
+        known = {info.path for info in runs}
+        runs += [run_info(path) for path in extra if path not in known]
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_runs, runs)
+
+    def _show_runs(self, runs: list[RunInfo]) -> None:
+        self.query_one(RunsTable).show(runs, self.run.path if self.run else None,
+                                       self.compare.path if self.compare else None)
+
+    @on(DataTable.RowSelected, "#runs-table")
+    def run_chosen(self, event: DataTable.RowSelected) -> None:
+        path = Path(str(event.row_key.value))
+        self.attach(path)
+        self.say("train.status_line.opened", name=path.name)
+
+    def action_compare(self) -> None:
+        path = self.query_one(RunsTable).highlighted()
+        if path is None:
+            self.say("train.status_line.no_runs", error=True)
+        elif self.compare is not None and self.compare.path == path:
+            self.compare = None
+            self._redraw_comparison()
+            self.say("train.status_line.compare_off")
+        elif self.run is not None and self.run.path == path:
+            self.say("train.status_line.compare_self", error=True)
+        else:
+            self.load_compare(path)
+
+    @work(thread=True, exclusive=True, group="compare")
+    def load_compare(self, path: Path) -> None:
+        snapshot = load_snapshot(path)
+        self.app.call_from_thread(self._compare_loaded, snapshot)
+
+    def _compare_loaded(self, snapshot: RunSnapshot) -> None:
+        self.compare = snapshot
+        self._redraw_comparison()
+        self.say("train.status_line.compare_on", name=snapshot.name)
+
+    def _redraw_comparison(self) -> None:
+        self.query_one(ProgressView).show(self.run, self.compare)
+        self.query_one(RunsTable).mark(self.run.path if self.run else None,
+                                       self.compare.path if self.compare else None)
+
+    # quitting ----------------------------------------------------------------------------------
+    def live_runs(self) -> list[Path]:
+        """Runs started or attached to in this app whose job is still running."""
+        self._reap()
+        return sorted(run for run in self.session_runs if live_pid(run) is not None)
+
+    def confirm_quit(self) -> bool:
+        """Called when the user quits: ask what to do with live jobs. True: the dialog took
+        over (it quits the app itself); False: nothing to ask, quit now."""
+        if isinstance(self.app.screen, QuitTrainingScreen):
+            return True  # asked already
+        runs = self.live_runs()
+        if not runs:
+            return False
+
+        def chosen(choice: str | None) -> None:
+            if choice == STOP:
+                self.app.notify(t("train.quit.stopping"))
+                self.stop_all_and_quit(runs)
+            elif choice == LEAVE:
+                self.app.exit(message=t("train.quit.left", runs="\n".join(
+                    f"convtui train --resume {run}" for run in runs)))
+
+        self.app.push_screen(QuitTrainingScreen(runs), chosen)
+        return True
+
+    @work(thread=True, exclusive=True, group="quit")
+    def stop_all_and_quit(self, runs: list[Path]) -> None:
+        killed = stop_and_wait(runs, self._reap)
+        message = t("train.quit.killed", runs=", ".join(str(r) for r in killed)) if killed \
+            else t("train.quit.stopped", runs=", ".join(str(r) for r in runs))
+        self.app.call_from_thread(self.app.exit, None, 0, message)

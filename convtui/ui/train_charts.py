@@ -1,0 +1,184 @@
+"""The Progress view's charts: loss, accuracy and training speed against epochs.
+
+Plotext draws the axes and the lines; every word (titles, legends) is drawn by Textual above
+each chart, so it follows the language and Korean's double-width letters line up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from convtui.i18n import t
+from convtui.ui.train_series import Points, per_batch, per_epoch, smoothed_losses
+from convtui.ui.train_snapshot import RunSnapshot
+
+RGB = tuple[int, int, int]
+RAW, SMOOTH, TEST, COMPARE, SPEED = (
+    (92, 104, 150), (80, 170, 255), (255, 170, 50), (210, 110, 235), (110, 210, 120))
+
+
+@dataclass(frozen=True)
+class Line:
+    """One series on a chart: ``name`` says which (tests and the legend look it up)."""
+
+    name: str
+    points: Points
+    color: RGB
+    marker: str = "braille"
+    scatter: bool = False  # points only
+    joined: bool = False  # points drawn with ``marker``, joined by a thin line
+
+
+def _hex(color: RGB) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*color)
+
+
+class Chart(PlotextPlot):
+    """A plotext chart of a few Lines over an epochs axis."""
+
+    DEFAULT_CSS = "Chart { height: 1fr; min-height: 5; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lines: tuple[Line, ...] = ()
+
+    def line(self, name: str) -> Line | None:
+        return next((line for line in self.lines if line.name == name), None)
+
+    def draw(self, lines: list[Line], epochs: int) -> None:
+        """Replace the chart's lines; the x axis spans ``epochs`` epochs."""
+        self.lines = tuple(line for line in lines if len(line.points))
+        plt = self.plt
+        plt.clear_data()
+        for line in self.lines:
+            xs, ys = list(line.points.xs), list(line.points.ys)
+            if line.joined:
+                plt.plot(xs, ys, color=line.color, marker="braille")
+            draw = plt.scatter if line.scatter or line.joined else plt.plot
+            draw(xs, ys, color=line.color, marker=line.marker)
+        span = max(1, epochs)
+        plt.xlim(0, span * 1.08)  # a margin, so the last epoch's marker clears the frame
+        plt.xticks(list(range(span + 1)))
+        values = [y for line in self.lines for y in line.points.ys]
+        if values:
+            ticks = y_ticks(min(values), max(values))
+            plt.yticks(ticks, [tick_label(v) for v in ticks])
+        self.refresh()
+
+
+def y_ticks(low: float, high: float, count: int = 3) -> list[float]:
+    """``count`` evenly spaced values from ``low`` to ``high`` (one when they are equal)."""
+    if high <= low:
+        return [low]
+    step = (high - low) / (count - 1)
+    return [low + i * step for i in range(count)]
+
+
+def tick_label(value: float) -> str:
+    """Short axis numbers: 0.0312, 2.3, 98.7, 12.3k."""
+    if abs(value) >= 10_000:
+        return f"{value / 1000:.0f}k"
+    if abs(value) >= 1000:
+        return f"{value / 1000:.1f}k"
+    return f"{value:.3g}"
+
+
+def legend(title: str, entries: list[tuple[str, RGB, str]]) -> Text:
+    """The chart's title and a key to its colours: (label, colour, symbol) per line."""
+    text = Text(title, style="bold")
+    for label, color, symbol in entries:
+        text.append("  ")
+        text.append(symbol, style=_hex(color))
+        text.append(f" {label}")
+    return text
+
+
+class ChartsView(Vertical):
+    """Loss (per batch, smoothed, and per epoch) above accuracy and images/s per epoch; a
+    second run picked for comparison is drawn over the first in purple."""
+
+    DEFAULT_CSS = """
+    ChartsView { height: 1fr; }
+    ChartsView .chart-title { height: 1; padding: 0 1; }
+    ChartsView #loss-box { height: 1fr; }
+    ChartsView #lower-charts { height: 1fr; }
+    ChartsView #lower-charts > Vertical { width: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="charts")
+        self._run: RunSnapshot | None = None
+        self._compare: RunSnapshot | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="loss-box"):
+            yield Static(classes="chart-title", id="loss-title")
+            yield Chart(id="loss-chart")
+        with Horizontal(id="lower-charts"):
+            with Vertical():
+                yield Static(classes="chart-title", id="accuracy-title")
+                yield Chart(id="accuracy-chart")
+            with Vertical():
+                yield Static(classes="chart-title", id="speed-title")
+                yield Chart(id="speed-chart")
+
+    def show(self, run: RunSnapshot | None, compare: RunSnapshot | None) -> None:
+        self._run, self._compare = run, compare
+        runs = [r for r in (run, compare) if r is not None]
+        epochs = max((r.target_epochs for r in runs), default=1)
+        loss, accuracy, speed = [], [], []
+        if run is not None:
+            raw, smooth = smoothed_losses(run.batches, run.config, run.data)
+            loss += [
+                Line("batch_loss", raw, RAW, marker="dot", scatter=True),
+                Line("smoothed_loss", smooth, SMOOTH),
+                Line("train_loss", per_epoch(run.epochs, "train_loss"), SMOOTH, marker="●",
+                     scatter=True),
+                Line("test_loss", per_epoch(run.epochs, "test_loss"), TEST, marker="●",
+                     scatter=True),
+            ]
+            accuracy += [
+                Line("train_accuracy", per_epoch(run.epochs, "train_accuracy", 100), SMOOTH,
+                     marker="●", joined=True),
+                Line("test_accuracy", per_epoch(run.epochs, "test_accuracy", 100), TEST,
+                     marker="●", joined=True),
+            ]
+            speed.append(Line("images_per_second", per_batch(run.batches, "images_per_second"),
+                              SPEED))
+        if compare is not None:
+            loss.append(Line("compare_loss", smoothed_losses(
+                compare.batches, compare.config, compare.data)[1], COMPARE))
+            accuracy.append(Line("compare_accuracy",
+                                 per_epoch(compare.epochs, "test_accuracy", 100), COMPARE,
+                                 marker="●", joined=True))
+            speed.append(Line("compare_speed", per_batch(compare.batches, "images_per_second"),
+                              COMPARE))
+        self.query_one("#loss-chart", Chart).draw(loss, epochs)
+        self.query_one("#accuracy-chart", Chart).draw(accuracy, epochs)
+        self.query_one("#speed-chart", Chart).draw(speed, epochs)
+        self.relabel()
+
+    def relabel(self) -> None:
+        compare = self._compare
+        extra = [(t("train.charts.compare", name=compare.name), COMPARE, "━")] if compare else []
+        self.query_one("#loss-title", Static).update(legend(t("train.charts.loss"), [
+            (t("train.charts.per_batch"), RAW, "•"),
+            (t("train.charts.smoothed"), SMOOTH, "━"),
+            (t("train.charts.train"), SMOOTH, "●"),
+            (t("train.charts.test"), TEST, "●"),
+            *extra,
+        ]))
+        self.query_one("#accuracy-title", Static).update(legend(t("train.charts.accuracy"), [
+            (t("train.charts.train"), SMOOTH, "●"),
+            (t("train.charts.test"), TEST, "●"),
+            *([("", COMPARE, "●")] if compare else []),
+        ]))
+        self.query_one("#speed-title", Static).update(legend(t("train.charts.speed"), [
+            *([("", COMPARE, "━")] if compare else []),
+        ]))

@@ -1,0 +1,198 @@
+"""The New run form: a run's settings, read into a TrainConfig with a message per bad field.
+
+The fields are `convtui train`'s options; the command line fills them in. Empty optional
+fields mean the option's default (seed drawn, whole dataset, all CPU cores, MNIST where convtui
+looks for it, a new run folder).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Select, Static
+
+from convtui.i18n import t
+from convtui.training.config import DEVICES, MODEL_SUMMARIES, TrainConfig
+
+#: Text fields: id -> (TrainConfig field, parser). Labels are ``train.form.<id>``.
+NUMBER_FIELDS = ("epochs", "batch-size", "lr", "seed", "limit-train", "limit-test", "log-every",
+                 "threads")
+PATH_FIELDS = ("data-dir", "run-dir")
+#: Fields that may stay empty; their placeholder says what empty means.
+OPTIONAL_FIELDS = ("seed", "limit-train", "limit-test", "threads", "data-dir", "run-dir")
+LR_MAX = 10.0
+
+
+class FormError(ValueError):
+    """A field that cannot be read: its id and a message for the person typing."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """What the form asks for: the settings and, optionally, where to keep the run."""
+
+    config: TrainConfig
+    run_dir: str | None
+
+
+def _label(field: str) -> str:
+    return t(f"train.form.{field}")
+
+
+def _whole(field: str, text: str, minimum: int, optional: bool) -> int | None:
+    cleaned = text.strip().replace(",", "").replace("_", "")
+    if not cleaned:
+        if optional:
+            return None
+        raise FormError(field, t("train.form.error_required", field=_label(field)))
+    try:
+        value = int(cleaned)
+    except ValueError:
+        raise FormError(field, t("train.form.error_whole", field=_label(field),
+                                 minimum=minimum, text=text.strip())) from None
+    if value < minimum:
+        raise FormError(field, t("train.form.error_whole", field=_label(field),
+                                 minimum=minimum, text=text.strip()))
+    return value
+
+
+def _learning_rate(text: str) -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < LR_MAX:  # NaN fails too
+        raise FormError("lr", t("train.form.error_lr", field=_label("lr"), text=text.strip(),
+                                maximum=f"{LR_MAX:g}"))
+    return value
+
+
+#: How each number field is read: (TrainConfig field, parser of the field's text).
+PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "epochs": ("epochs", lambda s: _whole("epochs", s, 1, optional=False)),
+    "batch-size": ("batch_size", lambda s: _whole("batch-size", s, 1, optional=False)),
+    "lr": ("lr", _learning_rate),
+    "seed": ("seed", lambda s: _whole("seed", s, 0, optional=True)),
+    "limit-train": ("limit_train", lambda s: _whole("limit-train", s, 1, optional=True)),
+    "limit-test": ("limit_test", lambda s: _whole("limit-test", s, 1, optional=True)),
+    "log-every": ("log_every", lambda s: _whole("log-every", s, 1, optional=False)),
+    "threads": ("threads", lambda s: _whole("threads", s, 1, optional=True)),
+}
+
+
+def _show(value: object) -> str:
+    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+class RunForm(Vertical):
+    """The settings grid, the model's one-line description, the Start button and the
+    message saying what is wrong with a field (or with the data folder)."""
+
+    DEFAULT_CSS = """
+    RunForm { height: auto; padding: 0 1; }
+    RunForm #form-grid {
+        height: auto; grid-size: 4; grid-columns: auto 1fr auto 1fr; grid-rows: 1;
+        grid-gutter: 0 1;
+    }
+    RunForm #form-grid Label { color: $text-muted; }
+    RunForm #form-grid .wide { column-span: 3; }
+    RunForm Input.-textual-compact { background: $boost; }
+    RunForm Input.invalid { background: $error 40%; }
+    RunForm #model-note { color: $text-muted; height: auto; margin-top: 1; }
+    RunForm #form-error { height: auto; color: $error; }
+    RunForm #form-buttons { height: 1; margin-top: 1; }
+    RunForm #form-buttons Static { color: $text-muted; margin-left: 2; }
+    """
+
+    def __init__(self, config: TrainConfig, run_dir: str | None = None) -> None:
+        super().__init__(id="run-form")
+        self._config = config
+        self._run_dir = run_dir
+
+    def compose(self) -> ComposeResult:
+        config = self._config
+        with Grid(id="form-grid"):
+            yield Label(_label("model"), id="label-model")
+            yield Select([(name, name) for name in MODEL_SUMMARIES], value=config.model,
+                         allow_blank=False, compact=True, id="model")
+            yield Label(_label("device"), id="label-device")
+            yield Select([(name, name) for name in DEVICES], value=config.device,
+                         allow_blank=False, compact=True, id="device")
+            for field in NUMBER_FIELDS:
+                yield Label(_label(field), id=f"label-{field}")
+                yield Input(_show(getattr(config, PARSERS[field][0])), compact=True, id=field,
+                            placeholder=self._placeholder(field))
+            for field, value in (("data-dir", config.data_dir), ("run-dir", self._run_dir)):
+                yield Label(_label(field), id=f"label-{field}")
+                yield Input(value or "", compact=True, id=field, classes="wide",
+                            placeholder=self._placeholder(field))
+        yield Static(self._model_note(config.model), id="model-note")
+        yield Static("", id="form-error")
+        with Horizontal(id="form-buttons"):
+            yield Button(t("train.form.start"), variant="primary", compact=True, id="start")
+            yield Static(t("train.form.hint"), id="form-hint")
+
+    @staticmethod
+    def _placeholder(field: str) -> str:
+        return t(f"train.form.placeholder.{field}") if field in OPTIONAL_FIELDS else ""
+
+    @staticmethod
+    def _model_note(model: str) -> str:
+        return t(f"train.model_summary.{model}")
+
+    # reading ---------------------------------------------------------------------------------
+    def read(self) -> RunRequest:
+        """The settings typed in, or a FormError naming the first field that is wrong."""
+        values: dict[str, Any] = {
+            "model": str(self.query_one("#model", Select).value),
+            "device": str(self.query_one("#device", Select).value),
+        }
+        for field in NUMBER_FIELDS:
+            name, parse = PARSERS[field]
+            values[name] = parse(self.query_one(f"#{field}", Input).value)
+        data_dir = self.query_one("#data-dir", Input).value.strip()
+        values["data_dir"] = data_dir or None
+        run_dir = self.query_one("#run-dir", Input).value.strip() or None
+        return RunRequest(TrainConfig(**values), run_dir)
+
+    def show_error(self, message: str, field: str | None = None) -> None:
+        """Say what is wrong (empty: nothing) and mark the field it is about."""
+        self.query_one("#form-error", Static).update(f"✗ {message}" if message else "")
+        for widget in self.query(Input):
+            widget.set_class(widget.id == field, "invalid")
+        if field:
+            self.query_one(f"#{field}").focus()
+
+    # writing ---------------------------------------------------------------------------------
+    def fill(self, config: TrainConfig, run_dir: str | None = None) -> None:
+        """Show ``config`` in the fields (the guided tour's preset, the command line)."""
+        self.query_one("#model", Select).value = config.model
+        self.query_one("#device", Select).value = config.device
+        for field in NUMBER_FIELDS:
+            self.query_one(f"#{field}", Input).value = _show(getattr(config, PARSERS[field][0]))
+        self.query_one("#data-dir", Input).value = config.data_dir or ""
+        self.query_one("#run-dir", Input).value = run_dir or ""
+        self.show_error("")
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "model":
+            self.query_one("#model-note", Static).update(self._model_note(str(event.value)))
+
+    def relabel(self) -> None:
+        for field in (*NUMBER_FIELDS, *PATH_FIELDS, "model", "device"):
+            self.query_one(f"#label-{field}", Label).update(_label(field))
+        for field in (*NUMBER_FIELDS, *PATH_FIELDS):
+            self.query_one(f"#{field}", Input).placeholder = self._placeholder(field)
+        self.query_one("#model-note", Static).update(
+            self._model_note(str(self.query_one("#model", Select).value)))
+        self.query_one("#start", Button).label = t("train.form.start")
+        self.query_one("#form-hint", Static).update(t("train.form.hint"))
