@@ -76,12 +76,10 @@ def has(key: str) -> bool:
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """The flattened catalogue of ``lang``: nested TOML tables become dotted keys."""
-    files = [_HERE / f"{lang}.toml", *sorted((_HERE / "parts").glob(f"*.{lang}.toml"))]
+    path = _HERE / f"{lang}.toml"
     flat: dict[str, str] = {}
-    for path in files:
-        if path.exists():
-            with path.open("rb") as fh:
-                _flatten(tomllib.load(fh), "", flat, path)
+    with path.open("rb") as fh:
+        _flatten(tomllib.load(fh), "", flat, path)
     return flat
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -44,15 +43,6 @@ def test_no_string_of_the_quiz_is_left_unused() -> None:
     """``quiz.help`` is asked for by the panel base class, as ``f"{PANEL}.help"``."""
     ours = {key for key in catalogue("en") if KEY.fullmatch(key)}
     assert ours - set(named_keys()) == {"quiz.help"}
-
-
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_part_files_hold_only_the_quizs_tables(lang: str) -> None:
-    path = PACKAGE / "i18n" / "parts" / f"quiz.{lang}.toml"
-    with path.open("rb") as handle:
-        tables = tomllib.load(handle)
-    assert set(tables) == {"quiz", "keys"}
-    assert set(tables["keys"]) == {"quiz"}
 
 
 def test_the_help_is_markdown_in_both_languages() -> None:
