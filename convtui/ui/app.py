@@ -67,15 +67,14 @@ class ConvtuiApp(TourApp):
             self.push_screen(HelpScreen(screen.help_markdown))
 
     def action_switch_language(self, lang: str = "") -> None:
-        """Switch to ``lang`` (or the next language). The screen in front is redrawn now;
-        the other panels redraw when they are next shown."""
+        """Switch to ``lang`` (or the next language). The screen in front is redrawn now (that
+        is the confirmation: no toast to hide the panel); the others redraw when next shown."""
         if not lang:
             lang = LANGUAGES[(LANGUAGES.index(i18n.current()) + 1) % len(LANGUAGES)]
         i18n.set_language(lang)
         for screen in self.screen_stack:
             if isinstance(screen, Localized):
                 screen.apply_language()
-        self.notify(t("app.language_switched", name=LANGUAGE_NAMES[lang]))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
