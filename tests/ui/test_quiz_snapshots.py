@@ -42,7 +42,13 @@ def test_quiz_wrong_answer_then_f2_to_korean(snap_compare, size: tuple[int, int]
     """Exercise 2 answered wrong in English, then F2: the verdict and hint in Korean, the
     typed answer still marked."""
     keys = [*TO_EXERCISE_2, "2", "8", "tab", "2", "9", "enter", "f2"]
-    assert snap_compare(quiz_app(), press=keys, terminal_size=size)
+
+    async def answer_then_switch(pilot) -> None:  # one key at a time: steady under load
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+
+    assert snap_compare(quiz_app(), run_before=answer_then_switch, terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)
