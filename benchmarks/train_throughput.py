@@ -1,4 +1,4 @@
-"""Training throughput of convtui's job vs a plain PyTorch loop, and the default model's accuracy.
+"""Training throughput of convtui's job vs a plain PyTorch loop (accuracy: benchmarks/accuracy.py).
 
 Throughput (target: job / plain >= 0.95): the job is started from the Train panel's form in
 this process's headless app (its own process, writing events, polling its control file) and
@@ -9,7 +9,6 @@ optimiser and thread count in a fresh process of its own, with nothing else. Run
 disturbed by other work on the machine) are compared.
 
     python benchmarks/train_throughput.py [--model lab] [--limit-train 10000] [--repeats 3]
-    python benchmarks/train_throughput.py --accuracy   # lab, 3 epochs, all 60k (target >= 99.0%)
 
 MNIST is found as convtui finds it (--data-dir, $CONVTUI_MNIST_DIR, the cache). Runs are written
 to a temporary folder, not the user's runs list.
@@ -19,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import statistics
 import subprocess
 import sys
@@ -31,7 +28,6 @@ from pathlib import Path
 from convtui.training.config import TrainConfig
 
 TARGET_RATIO = 0.95
-TARGET_ACCURACY = 0.99
 
 
 def plain_loop(model_name: str, data_dir: str | None, limit: int, threads: int | None,
@@ -122,31 +118,6 @@ def throughput(args: argparse.Namespace) -> int:
     return 0
 
 
-def accuracy(args: argparse.Namespace) -> int:
-    """Train the default model for 3 epochs on all of MNIST, as `convtui train --headless`."""
-    from convtui.training.cli import add_train_arguments, run_headless
-
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ["CONVTUI_DATA_DIR"] = tmp
-        parser = argparse.ArgumentParser()
-        add_train_arguments(parser)
-        argv = ["--headless", "--seed", str(args.seed), "--run-dir", str(Path(tmp) / "run")]
-        if args.data_dir:
-            argv += ["--data-dir", args.data_dir]
-        if args.threads:
-            argv += ["--threads", str(args.threads)]
-        code = run_headless(parser.parse_args(argv))
-        if code != 0:
-            return code
-        summary = json.loads((Path(tmp) / "run" / "summary.json").read_text())
-    result = summary["test_accuracy"]
-    print(f"{summary['model']} after {summary['epochs_completed']} epochs: test accuracy "
-          f"{result:.2%} (target >= {TARGET_ACCURACY:.1%}) "
-          f"{'OK' if result >= TARGET_ACCURACY else 'BELOW TARGET'}; "
-          f"{summary['train_images_per_second']:,.0f} img/s, {summary['wall_seconds']:.0f} s")
-    return 0
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default="lab")
@@ -154,9 +125,6 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int)
     parser.add_argument("--data-dir")
-    parser.add_argument("--accuracy", action="store_true",
-                        help="measure the default model's test accuracy after 3 full epochs")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the --accuracy run")
     parser.add_argument("--plain-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.plain_worker:
@@ -164,7 +132,7 @@ def main() -> int:
         print(plain_loop(args.model, args.data_dir, args.limit_train, args.threads,
                          defaults.batch_size, defaults.lr))
         return 0
-    return accuracy(args) if args.accuracy else throughput(args)
+    return throughput(args)
 
 
 if __name__ == "__main__":
