@@ -16,11 +16,17 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from convtui.i18n import t
-from convtui.training.config import DEVICES, MODEL_SUMMARIES, TrainConfig
+from convtui.training.config import (
+    DEVICES,
+    LR_SCHEDULES,
+    MAX_AUGMENT_SHIFT,
+    MODEL_SUMMARIES,
+    TrainConfig,
+)
 
 #: Text fields: id -> (TrainConfig field, parser). Labels are ``train.form.<id>``.
-NUMBER_FIELDS = ("epochs", "batch-size", "lr", "seed", "limit-train", "limit-test", "log-every",
-                 "threads")
+NUMBER_FIELDS = ("augment-shift", "epochs", "batch-size", "lr", "seed", "limit-train",
+                 "limit-test", "log-every", "threads")
 PATH_FIELDS = ("data-dir", "run-dir")
 #: Fields that may stay empty; their placeholder says what empty means.
 OPTIONAL_FIELDS = ("seed", "limit-train", "limit-test", "threads", "data-dir", "run-dir")
@@ -65,6 +71,14 @@ def _whole(field: str, text: str, minimum: int, optional: bool) -> int | None:
     return value
 
 
+def _shift(text: str) -> int:
+    value = _whole("augment-shift", text, 0, optional=False)
+    if value is None or value > MAX_AUGMENT_SHIFT:
+        raise FormError("augment-shift", t("train.form.error_shift", field=_label("augment-shift"),
+                                           maximum=MAX_AUGMENT_SHIFT, text=text.strip()))
+    return value
+
+
 def _learning_rate(text: str) -> float:
     try:
         value = float(text.strip())
@@ -78,6 +92,7 @@ def _learning_rate(text: str) -> float:
 
 #: How each number field is read: (TrainConfig field, parser of the field's text).
 PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "augment-shift": ("augment_shift", _shift),
     "epochs": ("epochs", lambda s: _whole("epochs", s, 1, optional=False)),
     "batch-size": ("batch_size", lambda s: _whole("batch-size", s, 1, optional=False)),
     "lr": ("lr", _learning_rate),
@@ -127,6 +142,9 @@ class RunForm(Vertical):
             yield Label(_label("device"), id="label-device")
             yield Select([(name, name) for name in DEVICES], value=config.device,
                          allow_blank=False, compact=True, id="device")
+            yield Label(_label("lr-schedule"), id="label-lr-schedule")
+            yield Select([(name, name) for name in LR_SCHEDULES], value=config.lr_schedule,
+                         allow_blank=False, compact=True, id="lr-schedule")
             for field in NUMBER_FIELDS:
                 yield Label(_label(field), id=f"label-{field}")
                 yield Input(_show(getattr(config, PARSERS[field][0])), compact=True, id=field,
@@ -155,6 +173,7 @@ class RunForm(Vertical):
         values: dict[str, Any] = {
             "model": str(self.query_one("#model", Select).value),
             "device": str(self.query_one("#device", Select).value),
+            "lr_schedule": str(self.query_one("#lr-schedule", Select).value),
         }
         for field in NUMBER_FIELDS:
             name, parse = PARSERS[field]
@@ -177,6 +196,7 @@ class RunForm(Vertical):
         """Show ``config`` in the fields (the guided tour's preset, the command line)."""
         self.query_one("#model", Select).value = config.model
         self.query_one("#device", Select).value = config.device
+        self.query_one("#lr-schedule", Select).value = config.lr_schedule
         for field in NUMBER_FIELDS:
             self.query_one(f"#{field}", Input).value = _show(getattr(config, PARSERS[field][0]))
         self.query_one("#data-dir", Input).value = config.data_dir or ""
@@ -188,7 +208,7 @@ class RunForm(Vertical):
             self.query_one("#model-note", Static).update(self._model_note(str(event.value)))
 
     def relabel(self) -> None:
-        for field in (*NUMBER_FIELDS, *PATH_FIELDS, "model", "device"):
+        for field in (*NUMBER_FIELDS, *PATH_FIELDS, "model", "device", "lr-schedule"):
             self.query_one(f"#label-{field}", Label).update(_label(field))
         for field in (*NUMBER_FIELDS, *PATH_FIELDS):
             self.query_one(f"#{field}", Input).placeholder = self._placeholder(field)

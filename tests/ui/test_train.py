@@ -164,6 +164,8 @@ async def test_runs_list_shows_each_run_and_opens_and_compares(finished_run: Pat
         ("seed", "1.5", "Seed: expected a whole number of at least 0, got '1.5'"),
         ("limit-test", "-3", "Test images: expected a whole number of at least 1, got '-3'"),
         ("epochs", "", "Epochs: enter a value"),
+        ("augment-shift", "9", "Shift (px): expected a whole number from 0 to 4, got '9'"),
+        ("augment-shift", "x", "Shift (px): expected a whole number of at least 0, got 'x'"),
     ],
 )
 async def test_the_form_names_the_field_that_is_wrong(field: str, text: str,
@@ -222,6 +224,15 @@ async def test_command_line_options_fill_the_form() -> None:
         assert request.config.data_dir == "/data/mnist" and request.run_dir == "/tmp/my-run"
         assert request.config.batch_size == 100 and request.config.seed is None
         assert "deep: three conv blocks" in text_of(app, "#model-note")
+        assert (request.config.lr_schedule, request.config.augment_shift) == ("anneal", 1)
+
+
+async def test_schedule_and_augmentation_come_from_the_command_line() -> None:
+    app = ConvtuiApp("train", options(lr_schedule="constant", augment_shift=0))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        request = app.screen.query_one(RunForm).read()
+        assert (request.config.lr_schedule, request.config.augment_shift) == ("constant", 0)
 
 
 async def test_a_job_started_from_the_form_is_followed_from_another_panel() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from convtui.training.cli import add_train_arguments
 from convtui.training.config import TrainConfig
 from convtui.training.runs import create_run, pid_alive, read_pid, request, runs_root
 
@@ -36,10 +37,14 @@ def tiny_config(**changes: object) -> TrainConfig:
 
 
 def options(**given: object) -> argparse.Namespace:
-    """`convtui train`'s options namespace with only ``given`` set."""
-    names = ("model", "epochs", "batch_size", "lr", "seed", "device", "data_dir", "run_dir",
-             "limit_train", "limit_test", "log_every", "threads", "resume")
-    return argparse.Namespace(**{name: given.get(name) for name in names})
+    """`convtui train`'s options namespace, as its own parser makes it, with ``given`` set."""
+    parser = argparse.ArgumentParser()
+    add_train_arguments(parser)
+    namespace = parser.parse_args([])
+    for name, value in given.items():
+        assert hasattr(namespace, name), f"convtui train has no option {name}"
+        setattr(namespace, name, value)
+    return namespace
 
 
 def form_options(**changes: object) -> argparse.Namespace:
