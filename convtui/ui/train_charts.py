@@ -6,6 +6,7 @@ each chart, so it follows the language and Korean's double-width letters line up
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -17,6 +18,11 @@ from textual_plotext import PlotextPlot
 from convtui.i18n import t
 from convtui.ui.train_series import Points, per_batch, per_epoch, smoothed_losses
 from convtui.ui.train_snapshot import RunSnapshot
+
+#: While a run trains, its charts are redrawn at most this often (the bars above them every
+#: second). Plotting is most of the panel's CPU, and on a small machine every cycle the panel
+#: takes is one the job loses; a new epoch, a new status or another run is drawn at once.
+CHART_REDRAW_S = 3.0
 
 RGB = tuple[int, int, int]
 RAW, SMOOTH, TEST, COMPARE, SPEED = (
@@ -47,13 +53,18 @@ class Chart(PlotextPlot):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.lines: tuple[Line, ...] = ()
+        self.epochs = 0
 
     def line(self, name: str) -> Line | None:
         return next((line for line in self.lines if line.name == name), None)
 
     def draw(self, lines: list[Line], epochs: int) -> None:
-        """Replace the chart's lines; the x axis spans ``epochs`` epochs."""
-        self.lines = tuple(line for line in lines if len(line.points))
+        """Replace the chart's lines; the x axis spans ``epochs`` epochs. Plotting the same
+        lines again is skipped (the accuracy chart changes only once an epoch)."""
+        shown = tuple(line for line in lines if len(line.points))
+        if shown == self.lines and epochs == self.epochs:
+            return
+        self.lines, self.epochs = shown, epochs
         plt = self.plt
         plt.clear_data()
         for line in self.lines:
@@ -115,6 +126,8 @@ class ChartsView(Vertical):
         super().__init__(id="charts")
         self._run: RunSnapshot | None = None
         self._compare: RunSnapshot | None = None
+        self._drawn_state: tuple[object, ...] | None = None
+        self._drawn_at = 0.0
 
     def compose(self) -> ComposeResult:
         with Vertical(id="loss-box"):
@@ -129,7 +142,14 @@ class ChartsView(Vertical):
                 yield Chart(id="speed-chart")
 
     def show(self, run: RunSnapshot | None, compare: RunSnapshot | None) -> None:
+        """Draw ``run`` (and ``compare``); while nothing but new batches came since the last
+        drawing, at most every CHART_REDRAW_S."""
         self._run, self._compare = run, compare
+        state = tuple((r.path, r.status, r.epochs_done) if r else None for r in (run, compare))
+        now = time.monotonic()
+        if state == self._drawn_state and now - self._drawn_at < CHART_REDRAW_S:
+            return
+        self._drawn_state, self._drawn_at = state, now
         runs = [r for r in (run, compare) if r is not None]
         epochs = max((r.target_epochs for r in runs), default=1)
         loss, accuracy, speed = [], [], []

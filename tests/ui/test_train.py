@@ -4,17 +4,20 @@ following a job while the user is elsewhere."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, ProgressBar
 
 from convtui.training.runs import list_runs, run_info, runs_root
+from convtui.ui import train_charts
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.screens.train import RunUpdated, TrainScreen
-from convtui.ui.train_charts import Chart
+from convtui.ui.train_charts import Chart, ChartsView
 from convtui.ui.train_form import RunForm
 from convtui.ui.train_series import SMOOTHING
+from convtui.ui.train_snapshot import RunSnapshot, load_snapshot
 from tests.ui import train_fixtures
 from tests.ui.conftest import text_of
 from tests.ui.train_fixtures import (
@@ -96,6 +99,41 @@ async def test_a_finished_runs_charts_plot_its_logged_numbers(finished_run: Path
         # the first stretch of an epoch is the running mean itself
         assert ys(app, "loss", "batch_loss")[0] == pytest.approx(batches[0]["loss"])
         assert chart(app, "loss").line("compare_loss") is None
+
+
+async def test_a_running_jobs_charts_wait_for_news_or_the_redraw_interval(
+        finished_run: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """New batches alone are plotted at most every CHART_REDRAW_S (the job needs the CPU); a
+    finished epoch or a new status is plotted at once."""
+    run = load_snapshot(finished_run)
+    per_epoch = sum(1 for b in run.batches if b["epoch"] == 1)
+
+    def running(batches: int, epochs: int, status: str = "running") -> RunSnapshot:
+        return replace(run, status=status, batches=run.batches[:batches],
+                       epochs=run.epochs[:epochs])
+
+    def plotted() -> tuple[int, int]:
+        return (len(xs(app, "speed", "images_per_second")),
+                len(chart(app, "accuracy").line("test_accuracy").points)
+                if chart(app, "accuracy").line("test_accuracy") else 0)
+
+    monkeypatch.setattr(train_charts, "CHART_REDRAW_S", 3600.0)
+    app = ConvtuiApp("train", options())
+    async with app.run_test(size=SIZE):
+        charts = app.screen.query_one(ChartsView)
+        charts.show(running(2, 0), None)
+        assert plotted() == (2, 0)  # the first drawing of a run: at once
+        charts.show(running(4, 0), None)
+        assert plotted() == (2, 0)  # only new batches: they wait
+        charts.show(running(per_epoch, 1), None)
+        assert plotted() == (per_epoch, 1)  # an epoch ended: at once
+        charts.show(running(per_epoch + 1, 1), None)
+        assert plotted() == (per_epoch, 1)
+        charts.show(running(per_epoch + 1, 1, "paused"), None)
+        assert plotted() == (per_epoch + 1, 1)  # a new status: at once
+        monkeypatch.setattr(train_charts, "CHART_REDRAW_S", 0.0)
+        charts.show(running(per_epoch + 2, 1, "paused"), None)
+        assert plotted() == (per_epoch + 2, 1)  # the interval has passed
 
 
 async def test_the_progress_says_how_the_run_ended(finished_run: Path) -> None:

@@ -355,9 +355,10 @@ class TrainScreen(PanelScreen):
         self.query_one(ProgressView).show(self.run, self.compare)
         if self.active_tab == "learned":
             self.refresh_learned()
-        if self.active_tab == "runs" and status_changed:
-            self.load_runs()
-        self.refresh_bindings()
+        if status_changed:  # the keys on offer follow the status; redrawing the footer
+            self.refresh_bindings()  # on every batch would take the job's CPU
+            if self.active_tab == "runs":
+                self.load_runs()
 
     def on_screen_resume(self) -> None:
         """Catch up with what the run did while the user was in another panel."""
