@@ -18,6 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from convtui.i18n.particles import attach_particles
+
 LANGUAGES: tuple[str, ...] = ("en", "ko")
 LANGUAGE_NAMES: Mapping[str, str] = {"en": "English", "ko": "한국어"}
 DEFAULT = "en"
@@ -59,13 +61,14 @@ def resolve_language(requested: str | None = None) -> str:
 
 
 def t(key: str, /, **params: Any) -> str:
-    """The text for ``key`` in the current language, with ``{name}`` placeholders filled."""
+    """The text for ``key`` in the current language, with ``{name}`` placeholders filled (and
+    Korean particles fitted to what filled them)."""
     text = catalogue(_current).get(key)
     if text is None:
         text = catalogue(DEFAULT).get(key)
     if text is None:
         raise KeyError(f"no string {key!r} in the {_current} catalogue")
-    return text.format(**params) if params else text
+    return attach_particles(text.format(**params) if params else text)
 
 
 def has(key: str) -> bool:

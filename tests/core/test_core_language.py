@@ -56,7 +56,7 @@ def test_an_explanation_in_korean_and_in_english() -> None:
         "마지막 창은 6에서 시작하는데, 입력과 왼쪽 패딩(6)을 벗어나므로 버립니다 → 3",
     )
     assert explain_output_size(4, 3, stride=2, padding=1).lines[-1] == (
-        "2.5은(는) 정수가 아니므로 내림 → 2")
+        "2.5는 정수가 아니므로 내림 → 2")
     assert explain_output_size(7, 3, stride=2, dilation=2).lines[0] == (
         "팽창된 커널: 2×(3 - 1) + 1 = 5")
     i18n.set_language("en")
@@ -75,7 +75,7 @@ def test_a_trace_error_and_its_fix_in_korean() -> None:
     error = trace(spec.input_shape, spec.layers).error
     assert error is not None
     assert error.where == "2번째 층"
-    assert error.message == ("residual: 메인 경로는 [1, 128, 28, 28], 숏컷은 [1, 64, 56, 56]을(를) "
+    assert error.message == ("residual: 메인 경로는 [1, 128, 28, 28], 숏컷은 [1, 64, 56, 56]을 "
                              "냅니다. 더하려면 두 형태가 같아야 합니다")
     assert error.fix == ("숏컷에 out_channels=128, 스트라이드 2인 1x1 합성곱을 넣고 그 뒤에 "
                          "batchnorm2d를 두세요")

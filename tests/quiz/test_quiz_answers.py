@@ -109,7 +109,7 @@ def test_messages_and_the_explanation_follow_the_language(puzzles) -> None:
     Korean label (two columns per syllable)."""
     i18n.set_language("ko")
     check = check_answer(puzzles["conv-64-k7-s2"], ["스물아홉", "0"])
-    assert check.errors == ("H: '스물아홉'은(는) 숫자가 아닙니다. 28처럼 숫자만 입력하세요",
+    assert check.errors == ("H: '스물아홉'은 숫자가 아닙니다. 28처럼 숫자만 입력하세요",
                             "W: 크기는 1 이상입니다 (입력: 0)")
     (step,) = explain(puzzles["conv-64-k7-s2"])
     first, second = step.lines

@@ -83,12 +83,12 @@ async def test_errors_fixes_and_explanations_come_out_in_korean() -> None:
         app.action_switch_language("ko")
         await pilot.pause()
         assert text_of(app, "#totals") == (
-            "✗ 추적 중단: 5번째 층 (linear →10) · 해결: Linear(720, 10)을(를) 쓰세요")
+            "✗ 추적 중단: 5번째 층 (linear →10) · 해결: Linear(720, 10)을 쓰세요")
         assert text_of(app, "#detail").splitlines() == [
             "✗ 5번째 층 · linear →10 · 입력 [1, 720]",
             "Linear(in_features=100, out_features=10, bias=True)",
             "in_features: 입력의 특성은 720개(5*12*12)인데 Linear의 in_features는 100입니다",
-            "해결: Linear(720, 10)을(를) 쓰세요",
+            "해결: Linear(720, 10)을 쓰세요",
             "e로 이 층을 편집하고, d로 지웁니다",
         ]
         await select_row(pilot, 1)
@@ -203,7 +203,7 @@ def test_the_command_line_reports_a_failing_network_in_korean(
     lines = capsys.readouterr().out.splitlines()
     assert lines[-2] == ("✗ 4번째 층 (linear →10), 입력 [1, 720]: in_features: 입력의 특성은 "
                          "720개(5*12*12)인데 Linear의 in_features는 100입니다")
-    assert lines[-1] == "  해결: Linear(720, 10)을(를) 쓰세요"
+    assert lines[-1] == "  해결: Linear(720, 10)을 쓰세요"
     assert main(["--lang", "ko", "shapes", "--spec", "conv(4,3) maxpol", "--print", "toml"]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err[0] == "convtui shapes: --spec을 해석할 수 없습니다"
