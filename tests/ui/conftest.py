@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from convtui.ui.widgets.grid import HeatGrid
 
 SIZE = (100, 32)
+
+
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text cursors stay lit instead of blinking: a snapshot taken while the machine is busy
+    would otherwise catch the cursor on or off by chance."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
 
 def text_of(app: App, selector: str) -> str:
