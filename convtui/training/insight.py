@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from convtui.i18n import t
 from convtui.training.checkpoint import load_checkpoint
 from convtui.training.dataset import MnistDataset, batch_loader, normalise
 from convtui.training.errors import TrainingError
@@ -71,9 +72,7 @@ def trained_model(run_dir: Path) -> tuple[nn.Module, int]:
     config = read_config(run_dir)
     checkpoint = load_checkpoint(run_dir / CHECKPOINT_FILE)
     if checkpoint is None:
-        raise TrainingError(
-            f"{run_dir} has no checkpoint yet: it is written at the end of the first epoch."
-        )
+        raise TrainingError(t("training.runs.no_checkpoint", run=str(run_dir)))
     model = build_model(config.model)
     model.load_state_dict(checkpoint["model_state"])
     return model.eval(), int(checkpoint["epochs_completed"])

@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from convtui.i18n import t
 from convtui.paths import data_dir
 from convtui.training.config import TrainConfig
 from convtui.training.errors import TrainingError
@@ -96,15 +97,12 @@ def create_run(config: TrainConfig, run_dir: Path | None = None) -> Path:
     config = config.with_seed()
     run_dir = run_dir or new_run_path(config.model)
     if (run_dir / CONFIG_FILE).exists():
-        raise TrainingError(
-            f"{run_dir} already holds a training run. Continue it with --resume {run_dir}, or "
-            "choose another --run-dir."
-        )
+        raise TrainingError(t("training.runs.exists", run=str(run_dir)))
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TrainingError(f"Cannot create run directory {run_dir}: {exc.strerror or exc}.") \
-            from None
+        raise TrainingError(t("training.runs.cannot_create", run=str(run_dir),
+                              reason=str(exc.strerror or exc))) from None
     write_config(run_dir, config)
     return run_dir
 
@@ -116,14 +114,12 @@ def write_config(run_dir: Path, config: TrainConfig) -> None:
 def read_config(run_dir: Path) -> TrainConfig:
     data = read_json(run_dir / CONFIG_FILE)
     if not isinstance(data, dict):
-        raise TrainingError(
-            f"{run_dir} is not a convtui run directory: it has no readable {CONFIG_FILE}."
-        )
+        raise TrainingError(t("training.runs.not_a_run", run=str(run_dir), file=CONFIG_FILE))
     try:
         return TrainConfig.from_dict(data)
     except TypeError as exc:
-        raise TrainingError(f"{run_dir / CONFIG_FILE} is not a valid run config: {exc}.") \
-            from None
+        raise TrainingError(t("training.runs.bad_config", path=str(run_dir / CONFIG_FILE),
+                              reason=str(exc))) from None
 
 
 # --- control and pid files ----------------------------------------------------------------------

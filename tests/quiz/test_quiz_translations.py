@@ -144,7 +144,7 @@ def test_messages_come_in_korean_at_the_same_lines(write_pack) -> None:
     assert [str(p) for p in problems] == [
         f"{path}:11: 문제 'p1': 'prompt_kr': 지원하지 않는 언어 코드 'kr' (혹시 'prompt_ko'?). "
         "convtui가 지원하는 언어: en, ko",
-        f"{path}:16: 문제 'p1': hint_ko는 'hint'의 번역인데 원문이 없습니다. 영어 'hint'도 "
+        f"{path}:16: 문제 'p1': hint_ko은(는) 'hint'의 번역인데 원문이 없습니다. 영어 'hint'도 "
         "쓰세요 (번역이 없는 언어에서는 원문을 보여 줍니다)",
     ]
 

@@ -13,7 +13,7 @@ from convtui import i18n
 from convtui.cli import main
 from convtui.training import mnist_source
 from convtui.training.config import TrainConfig
-from convtui.training.errors import DataError
+from convtui.training.errors import DataError, TrainingError
 from convtui.training.idx import ALL_FILES, read_idx
 from convtui.training.job import start_job
 from convtui.training.mnist_source import ensure_mnist
@@ -110,3 +110,18 @@ def test_background_job_speaks_the_language_it_was_started_in(tmp_path: Path) ->
     error = run_info(run_dir).error
     assert error is not None and error.startswith(f"MNIST 폴더 {tmp_path / 'nowhere'}")
     assert HANGUL.search((run_dir / LOG_FILE).read_text(encoding="utf-8"))
+
+
+def test_run_directory_errors_in_korean(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    i18n.set_language("ko")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert headless("--resume", str(empty)) == 1
+    assert (f"{empty}은(는) convtui 실행 폴더가 아닙니다: 읽을 수 있는 config.json이(가) "
+            "없습니다.") in capsys.readouterr().err
+    run_dir = create_run(TrainConfig(model="tiny", epochs=1), tmp_path / "run")
+    with pytest.raises(TrainingError) as err:
+        create_run(TrainConfig(model="tiny", epochs=1), run_dir)
+    assert err.value.message == (f"{run_dir}에는 이미 학습 실행이 있습니다. "
+                                 f"--resume {run_dir}(으)로 이어 가거나 다른 --run-dir을 고르세요.")
