@@ -331,6 +331,14 @@ async def test_without_mnist_the_panel_says_where_it_looked_and_keeps_the_input(
         assert "MNIST is not available" in text_of(app, "#status")
         assert app.screen.query_one("#input-preset", Select).value == "lecture_max"
         assert grid_rows(app, "#input-grid")[0] == ["1", "9", "3", "7"]
+        await pilot.press("f2")  # the reason is read again, in Korean this time
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        note = text_of(app, "#window-note").replace("\n", " ")
+        assert note.startswith("✗ MNIST를 쓸 수 없습니다:")
+        assert "lacks" not in note and "t10k-images-idx3-ubyte" in note
+        assert grid_rows(app, "#input-grid")[0] == ["1", "9", "3", "7"]
+        await pilot.press("f2")
         await to_the_grids(pilot)
         await pilot.press("right")
         assert "MNIST" not in text_of(app, "#window-note")

@@ -194,6 +194,12 @@ async def test_a_data_dir_without_mnist_is_named_and_a_damaged_one_explained(
         assert source.startswith("✗ MNIST could not be read:")
         assert "wrong magic number" in source
         np.testing.assert_array_equal(app.screen.lesson.x[0], LECTURE_INPUT)
+        await pilot.press("f2")  # the reason is read again, in Korean this time
+        await settle(pilot)
+        source = text_of(app, "#source")
+        assert source.startswith("✗ MNIST를 읽을 수 없습니다:")
+        assert "매직 넘버" in source and "magic" not in source
+        np.testing.assert_array_equal(app.screen.lesson.x[0], LECTURE_INPUT)
 
 
 # load_arrays ------------------------------------------------------------------------------

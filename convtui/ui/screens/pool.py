@@ -163,6 +163,11 @@ class PoolScreen(LessonPanel[PoolLesson]):
         self.mnist_missing = None
         super().set_lesson(lesson)
 
+    def relabel(self) -> None:
+        super().relabel()
+        if self.mnist_missing is not None:  # read again: the reason in the new language
+            self.load_digit(self.digit, show=False)
+
     # presets ---------------------------------------------------------------------------
     def show_preset(self, preset: str) -> None:
         """``lecture``: the lecture's 2×2 max pooling, stride 2, of its 4×4 input, at the
@@ -237,14 +242,16 @@ class PoolScreen(LessonPanel[PoolLesson]):
 
     # MNIST -----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="mnist")
-    def load_digit(self, index: int) -> None:
-        """Read MNIST's test digits once (numpy only, off the UI thread), then show one."""
+    def load_digit(self, index: int, show: bool = True) -> None:
+        """Read MNIST's test digits once (numpy only, off the UI thread), then show one. With
+        ``show`` False only read them: after a language switch, to word a failure again."""
         from convtui.training.errors import DataError
         from convtui.training.idx import load_split
         from convtui.training.mnist_source import ENV_VAR, locate
 
         if self._mnist is None:
-            self.app.call_from_thread(self.update_status, t("pool.mnist.reading"))
+            if show:
+                self.app.call_from_thread(self.update_status, t("pool.mnist.reading"))
             location = locate(getattr(self.app.options, "data_dir", None))
             try:
                 split = load_split(location.folder, "test")
@@ -252,7 +259,8 @@ class PoolScreen(LessonPanel[PoolLesson]):
                 self.app.call_from_thread(self._mnist_missing, err.message, ENV_VAR)
                 return
             self._mnist = (split.images, split.labels)
-        self.app.call_from_thread(self._show_digit, index % len(self._mnist[1]))
+        if show:
+            self.app.call_from_thread(self._show_digit, index % len(self._mnist[1]))
 
     def _show_digit(self, index: int) -> None:
         assert self._mnist is not None

@@ -221,6 +221,7 @@ class StepperScreen(SteppingPanel):
         self.check_outcome: str | CheckResult = "prompt"
         self.tab = "arith"
         self._mnist: tuple[np.ndarray, np.ndarray] | None = None
+        self._mnist_notice: Callable[[], str] | None = None  # the notice of MNIST's failure
         self._settings_failed = False  # the settings show an error: word it again on relabel
         self._drawn = False
         self._ready = False
@@ -361,6 +362,8 @@ class StepperScreen(SteppingPanel):
         self.redraw()
         if self._settings_failed:
             self.apply_settings()  # fails again, worded in the new language
+        if self.notice is not None and self.notice is self._mnist_notice:
+            self.load_digit(self.digit, wrap=True, show=False)  # likewise, off the UI thread
 
     def set_lesson(self, lesson: ConvLesson) -> None:
         self.lesson = lesson
@@ -636,15 +639,17 @@ class StepperScreen(SteppingPanel):
                         wrap=True)
 
     @work(thread=True, exclusive=True, group="mnist")
-    def load_digit(self, index: int, wrap: bool) -> None:
+    def load_digit(self, index: int, wrap: bool, show: bool = True) -> None:
         """Read MNIST's test digits once (numpy only, off the UI thread), then show digit
-        ``index`` (wrapped around the test set when stepping with m / M)."""
+        ``index`` (wrapped around the test set when stepping with m / M). With ``show`` False
+        only read them: after a language switch, to word a failure again."""
         from convtui.training.errors import DataError
         from convtui.training.idx import load_split
         from convtui.training.mnist_source import locate
 
         if self._mnist is None:
-            self.app.call_from_thread(self.update_status, t("stepper.mnist.reading"))
+            if show:
+                self.app.call_from_thread(self.update_status, t("stepper.mnist.reading"))
             location = locate(getattr(self.app.options, "data_dir", None))
             try:
                 split = load_split(location.folder, "test")
@@ -652,6 +657,8 @@ class StepperScreen(SteppingPanel):
                 self.app.call_from_thread(self._mnist_failed, location, err.message)
                 return
             self._mnist = (split.images, split.labels)
+        if not show:
+            return
         count = len(self._mnist[1])
         if wrap:
             index %= count
@@ -693,7 +700,7 @@ class StepperScreen(SteppingPanel):
                      missing=", ".join(missing), files=file_list())
 
         self._fill_settings_preset(self.lesson.input_name)
-        self.notice = notice
+        self.notice = self._mnist_notice = notice
         self.redraw()
         self.update_status(t("stepper.mnist.status"))
 
