@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -18,6 +18,7 @@ from convtui.i18n import t
 from convtui.ui.fields import FieldError, parse_pair, show_pair
 from convtui.ui.format import fmt
 from convtui.ui.lesson_settings import LessonSettings
+from convtui.ui.mnist_digits import MnistDigits
 from convtui.ui.pool_lesson import (
     INPUT_PRESETS,
     MNIST,
@@ -32,6 +33,7 @@ from convtui.ui.widgets.grid import GridBox, HeatGrid
 
 if TYPE_CHECKING:
     from convtui.pytorch.check import CheckResult
+    from convtui.training.mnist_source import DataLocation
 
 MAX_INPUT, MAX_KERNEL = 32, 8
 
@@ -72,7 +74,7 @@ class PoolSettings(LessonSettings[PoolLesson]):
         self.query_one("#count-include-pad", Checkbox).value = lesson.count_include_pad
 
 
-class PoolScreen(LessonPanel[PoolLesson]):
+class PoolScreen(MnistDigits, LessonPanel[PoolLesson]):
     PANEL = "pool"
     PRESETS: ClassVar[tuple[str, ...]] = ("lecture",)
     SETTINGS = PoolSettings
@@ -102,8 +104,7 @@ class PoolScreen(LessonPanel[PoolLesson]):
         super().__init__(lecture_pool_lesson())
         self.seed = 0
         self.digit = 0  # the MNIST test digit shown (or last shown)
-        self.mnist_missing: tuple[str, str] | None = None  # (why, env var): no digit came
-        self._mnist: tuple[np.ndarray, np.ndarray] | None = None
+        self.mnist_missing: str | None = None  # why no MNIST digit came
 
     # layout ----------------------------------------------------------------------------
     def compose_lesson(self) -> ComposeResult:
@@ -130,8 +131,9 @@ class PoolScreen(LessonPanel[PoolLesson]):
         self.query_one("#code-view", Static).update(pytorch_code(lesson))
         note = self.query_one("#window-note", Static)
         if self.mnist_missing is not None:
-            reason, env = self.mnist_missing
-            note.update(Text(t("pool.mnist.missing", reason=reason, env=env)))
+            from convtui.training.mnist_source import ENV_VAR
+
+            note.update(Text(t("pool.mnist.missing", reason=self.mnist_missing, env=ENV_VAR)))
         else:
             note.update(Text(window_note(lesson)))
         note.set_class(self.mnist_missing is not None, "error")
@@ -241,37 +243,16 @@ class PoolScreen(LessonPanel[PoolLesson]):
         return self.lesson.x, self.lesson.input_name
 
     # MNIST -----------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="mnist")
-    def load_digit(self, index: int, show: bool = True) -> None:
-        """Read MNIST's test digits once (numpy only, off the UI thread), then show one. With
-        ``show`` False only read them: after a language switch, to word a failure again."""
-        from convtui.training.errors import DataError
-        from convtui.training.idx import load_split
-        from convtui.training.mnist_source import ENV_VAR, locate
-
-        if self._mnist is None:
-            if show:
-                self.app.call_from_thread(self.update_status, t("pool.mnist.reading"))
-            location = locate(getattr(self.app.options, "data_dir", None))
-            try:
-                split = load_split(location.folder, "test")
-            except DataError as err:
-                self.app.call_from_thread(self._mnist_missing, err.message, ENV_VAR)
-                return
-            self._mnist = (split.images, split.labels)
-        if show:
-            self.app.call_from_thread(self._show_digit, index % len(self._mnist[1]))
-
-    def _show_digit(self, index: int) -> None:
+    def show_digit(self, index: int) -> None:
         assert self._mnist is not None
         self.digit = index
         self.apply(lambda: self.lesson.with_(x=self._mnist[0][index].astype(np.float64),
                                              input_name=MNIST, step=0, **PRESET_LAYERS[MNIST]))
 
-    def _mnist_missing(self, reason: str, env: str) -> None:
+    def mnist_failed(self, location: DataLocation, reason: str) -> None:
         """Keep the input shown before (and its preset), and say why the digit did not come."""
         self.sync_settings()
-        self.mnist_missing = (reason, env)
+        self.mnist_missing = reason
         self.redraw()
 
     # PyTorch ---------------------------------------------------------------------------

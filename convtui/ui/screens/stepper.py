@@ -38,6 +38,7 @@ from convtui.ui.fields import (
     show_pair,
 )
 from convtui.ui.format import fmt, fmt_full
+from convtui.ui.mnist_digits import MnistDigits
 from convtui.ui.screens.edit_cell import EditCellScreen
 from convtui.ui.screens.stepping import SteppingPanel
 from convtui.ui.widgets.grid import GridBox, HeatGrid
@@ -174,7 +175,7 @@ class StepperSettings(Vertical):
         error.set_class(bool(message), "error")
 
 
-class StepperScreen(SteppingPanel):
+class StepperScreen(MnistDigits, SteppingPanel):
     PANEL = "stepper"
     PRESETS: ClassVar[tuple[str, ...]] = ("lecture", "stride-padding", "multichannel")
 
@@ -220,7 +221,6 @@ class StepperScreen(SteppingPanel):
         #: What the PyTorch check says: "prompt", "running", "no_torch" or its result.
         self.check_outcome: str | CheckResult = "prompt"
         self.tab = "arith"
-        self._mnist: tuple[np.ndarray, np.ndarray] | None = None
         self._mnist_notice: Callable[[], str] | None = None  # the notice of MNIST's failure
         self._settings_failed = False  # the settings show an error: word it again on relabel
         self._drawn = False
@@ -363,7 +363,7 @@ class StepperScreen(SteppingPanel):
         if self._settings_failed:
             self.apply_settings()  # fails again, worded in the new language
         if self.notice is not None and self.notice is self._mnist_notice:
-            self.load_digit(self.digit, wrap=True, show=False)  # likewise, off the UI thread
+            self.load_digit(self.digit, show=False)  # likewise, off the UI thread
 
     def set_lesson(self, lesson: ConvLesson) -> None:
         self.lesson = lesson
@@ -514,7 +514,7 @@ class StepperScreen(SteppingPanel):
             return
         changed = event.control.id or ""
         if changed == "input-preset" and self._select("input-preset") == MNIST:
-            self.load_digit(self.digit, wrap=True)
+            self.load_digit(self.digit)
         elif changed == "digit":
             self._digit_typed()
         else:
@@ -635,36 +635,9 @@ class StepperScreen(SteppingPanel):
     # arrays from elsewhere: an MNIST digit, or the Train panel's digit and kernel ---------
     def action_digit(self, delta: int) -> None:
         """The next (or previous) MNIST digit; the first press shows the current one."""
-        self.load_digit(self.digit + delta if self.lesson.input_name == MNIST else self.digit,
-                        wrap=True)
+        self.load_digit(self.digit + delta if self.lesson.input_name == MNIST else self.digit)
 
-    @work(thread=True, exclusive=True, group="mnist")
-    def load_digit(self, index: int, wrap: bool, show: bool = True) -> None:
-        """Read MNIST's test digits once (numpy only, off the UI thread), then show digit
-        ``index`` (wrapped around the test set when stepping with m / M). With ``show`` False
-        only read them: after a language switch, to word a failure again."""
-        from convtui.training.errors import DataError
-        from convtui.training.idx import load_split
-        from convtui.training.mnist_source import locate
-
-        if self._mnist is None:
-            if show:
-                self.app.call_from_thread(self.update_status, t("stepper.mnist.reading"))
-            location = locate(getattr(self.app.options, "data_dir", None))
-            try:
-                split = load_split(location.folder, "test")
-            except DataError as err:
-                self.app.call_from_thread(self._mnist_failed, location, err.message)
-                return
-            self._mnist = (split.images, split.labels)
-        if not show:
-            return
-        count = len(self._mnist[1])
-        if wrap:
-            index %= count
-        self.app.call_from_thread(self._show_digit, index)
-
-    def _show_digit(self, index: int) -> None:
+    def show_digit(self, index: int) -> None:
         assert self._mnist is not None
         images, labels = self._mnist
         if not 0 <= index < len(labels):
@@ -685,16 +658,17 @@ class StepperScreen(SteppingPanel):
         self.selected_input = None
         self._show_lesson(lesson)
 
-    def _mnist_failed(self, location: DataLocation, detail: str) -> None:
+    def mnist_failed(self, location: DataLocation, reason: str) -> None:
         """Keep the input shown before (and its preset), and say why the digit did not come
         and how to get MNIST."""
         from convtui.training.idx import missing_files
         from convtui.training.mnist_source import file_list
 
+        missing = missing_files(location.folder)  # once: the notice is worded on every redraw
+
         def notice() -> str:
-            missing = missing_files(location.folder)
             if not missing:
-                return t("stepper.mnist.unreadable", detail=detail)
+                return t("stepper.mnist.unreadable", detail=reason)
             source = t("stepper.mnist.from_cache") if location.downloadable else location.source
             return t("stepper.mnist.missing", folder=location.folder, source=source,
                      missing=", ".join(missing), files=file_list())
