@@ -4,7 +4,15 @@ Every function mirrors ``torch.nn.functional``'s argument names, defaults, check
 shapes, so each number a panel shows is the number PyTorch would compute.
 """
 
+from convtui.core.backward import (
+    WeightGradStep,
+    WeightGradTrace,
+    conv2d_backward,
+    grad_input_trace,
+    grad_weight_trace,
+)
 from convtui.core.conv import ConvStep, ConvTrace, conv2d, conv_trace, flip_kernel
+from convtui.core.gemm import ConvCost, ConvGemm, conv_cost, conv_gemm
 from convtui.core.geometry import (
     Explanation,
     explain_output_size,
@@ -12,21 +20,45 @@ from convtui.core.geometry import (
     output_size,
     transposed_output_size,
 )
+from convtui.core.im2col import col2im, im2col
 from convtui.core.pool import PoolStep, PoolTrace, pool2d, pool_trace
-from convtui.core.transpose import conv_transpose2d
+from convtui.core.transpose import (
+    GatherStep,
+    ScatterStep,
+    StampGeometry,
+    StampTrace,
+    conv_transpose2d,
+    conv_transpose_trace,
+)
 
 __all__ = [
+    "ConvCost",
+    "ConvGemm",
     "ConvStep",
     "ConvTrace",
     "Explanation",
+    "GatherStep",
     "PoolStep",
     "PoolTrace",
+    "ScatterStep",
+    "StampGeometry",
+    "StampTrace",
+    "WeightGradStep",
+    "WeightGradTrace",
+    "col2im",
     "conv2d",
+    "conv2d_backward",
+    "conv_cost",
+    "conv_gemm",
     "conv_trace",
     "conv_transpose2d",
+    "conv_transpose_trace",
     "explain_output_size",
     "explain_transposed_output_size",
     "flip_kernel",
+    "grad_input_trace",
+    "grad_weight_trace",
+    "im2col",
     "output_size",
     "pool2d",
     "pool_trace",

@@ -1,0 +1,1 @@
+"""Textual-free lesson state for the stepping panels: immutable, validated, built from core."""
