@@ -10,8 +10,10 @@ from typing import ClassVar
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 from convtui import i18n
+from convtui.crash import CrashLog, write_crash_log
 from convtui.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from convtui.ui.panels import PANELS, Panel, panel
 from convtui.ui.screens.base import Localized, PanelScreen
@@ -31,6 +33,9 @@ class ConvtuiApp(TourApp):
         # Textual adds this one itself unless the app does; ours has a translated label.
         Binding("ctrl+p", "command_palette", "keys.palette", show=False, priority=True),
         Binding("ctrl+q", "quit", "keys.quit", priority=True),
+        # Swallows a page key that would crash a focused option list (see ui/palette.py);
+        # enabled only then, so everywhere else the key goes where it always went.
+        Binding("pageup,pagedown", "ignore_key", show=False, priority=True),
     ]
 
     def __init__(self, panel_name: str = "stepper",
@@ -42,6 +47,7 @@ class ConvtuiApp(TourApp):
         #: Asked in turn when the user quits; one returning True holds the quit back to ask
         #: first (the Train panel, while its job runs) and exits the app itself.
         self.quit_guards: list[Callable[[], bool]] = []
+        self.crash: CrashLog | None = None  # the first unhandled error's report, if any
         self.first_panel = panel(panel_name).name
         for p in PANELS:  # each panel's module is imported when it is first opened
             self.add_mode(p.name, _factory(p))
@@ -51,6 +57,20 @@ class ConvtuiApp(TourApp):
         if self.tour_start:
             self.call_later(self.action_tour_start, restart=self.tour_start == "restart")
 
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's hook for an unhandled error, after which it exits with status 1: the
+        first error's full report goes to a crash log (a worker's error is the one inside)."""
+        if self.crash is None:
+            cause = error.error if isinstance(error, WorkerFailed) else error
+            self.crash = write_crash_log(cause, f"panel {self.current_mode}")
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Exit without Textual's screen-long traceback: it is in the crash log, and
+        ``run_app`` says where."""
+        self.bell()
+        self._close_messages_no_wait()
+
     async def action_quit(self) -> None:
         """Quit, unless a quit guard holds it back to ask the user first."""
         if not any(guard() for guard in self.quit_guards):
@@ -58,6 +78,23 @@ class ConvtuiApp(TourApp):
 
     def action_open_panel(self, name: str) -> None:
         self.switch_mode(name)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "ignore_key":
+            from convtui.ui.palette import pages_too_early
+
+            return pages_too_early(self.focused)
+        return super().check_action(action, parameters)
+
+    def action_ignore_key(self) -> None:
+        """Nothing: the key is dropped (see check_action)."""
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its paging guarded (see ui/palette.py)."""
+        from convtui.ui.palette import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette"))
 
     def action_help(self) -> None:
         from convtui.ui.screens.help import HelpScreen
@@ -83,6 +120,7 @@ class ConvtuiApp(TourApp):
                                 lambda name=p.name: self.switch_mode(name))
         yield SystemCommand(t("app.help_command"), t("app.help_command_summary"),
                             self.action_help)
+        yield from binding_commands(screen)
         yield from self.tour_commands()
         for lang in LANGUAGES:
             name = LANGUAGE_NAMES[lang]
@@ -91,11 +129,41 @@ class ConvtuiApp(TourApp):
                                 lambda lang=lang: self.action_switch_language(lang))
 
 
+def binding_commands(screen: Screen) -> Iterable[SystemCommand]:
+    """Every key binding the panel in front declares (its own class and the panel classes it
+    stands on; not the app's, not a focused widget's, not Textual's own), named as its footer
+    entry is and run as the key runs it: the palette finds every action of every panel by
+    name, in the current language. Bindings disabled right now are left out."""
+    if not isinstance(screen, PanelScreen):
+        return
+    declared: dict[str, list[str]] = {}  # action -> the keys that run it, as shown
+    for cls in type(screen).__mro__:
+        if not cls.__module__.startswith("convtui."):
+            continue
+        for binding in cls.__dict__.get("BINDINGS", ()):
+            if isinstance(binding, Binding) and binding.action not in declared:
+                keys = [screen.app.get_key_display(Binding(key, binding.action))
+                        for key in binding.key.split(",")]
+                declared[binding.action] = [binding.key_display or keys[0], *keys[1:]]
+    names = {active.binding.action: active.binding.description
+             for active in screen.active_bindings.values()
+             if active.node is screen and active.enabled}
+    title = panel(screen.PANEL).title
+    for action, keys in declared.items():
+        if action in names:
+            yield SystemCommand(names[action], t("palette.key", panel=title, keys=" / ".join(keys)),
+                                lambda action=action: screen.run_action(action))
+
+
 def _factory(p: Panel) -> Callable[[], Screen]:
     return lambda: p.load()()
 
 
 def run_app(panel_name: str, options: argparse.Namespace,
             tour: TourStart | None = None) -> int:
-    ConvtuiApp(panel_name, options, tour=tour).run()
-    return 0
+    """Run the app; non-zero, with a word on where the crash log is, if it failed."""
+    app = ConvtuiApp(panel_name, options, tour=tour)
+    app.run()
+    if app.crash is not None:
+        return app.crash.tell()
+    return app.return_code or 0
