@@ -6,6 +6,7 @@ without loading torch.
 
 from __future__ import annotations
 
+import importlib.util
 import random
 from dataclasses import asdict, dataclass, fields
 from typing import Any
@@ -27,6 +28,28 @@ LR_SCHEDULES = ("anneal", "constant")
 #: MNIST digits sit in a 20x20 box centred in the 28x28 image, so a shift of up to 4 pixels
 #: never pushes a stroke out of the picture.
 MAX_AUGMENT_SHIFT = 4
+#: ``tensorboard`` when ``--tensorboard`` names no folder: the run directory's subfolder
+#: (a relative ``tensorboard`` setting is relative to the run directory).
+TENSORBOARD_SUBFOLDER = "tensorboard"
+DEFAULT_VISDOM_URL = "http://localhost:8097"
+
+
+#: Reporting settings that need an optional package: (setting, module, pip extra).
+REPORTING_PACKAGES = (("tensorboard", "tensorboard", "tensorboard"), ("visdom", "visdom", "visdom"))
+
+
+def require_package(module: str, extra: str, option: str) -> None:
+    """Raise ``TrainingError`` saying how to install ``module`` when it is missing."""
+    if importlib.util.find_spec(module) is None:
+        raise TrainingError(t("training.ecosystem.missing_package", option=option,
+                              package=module, extra=extra))
+
+
+def check_reporting(config: TrainConfig) -> None:
+    """Fail before training when the run reports to a tool whose package is not installed."""
+    for setting, module, extra in REPORTING_PACKAGES:
+        if getattr(config, setting):
+            require_package(module, extra, "--" + setting)
 
 
 def model_summary(name: str) -> str:
@@ -36,7 +59,14 @@ def model_summary(name: str) -> str:
 
 @dataclass
 class TrainConfig:
-    """Everything that decides a run's result; ``seed`` is fixed when the run is created."""
+    """Everything that decides a run's result (``seed`` is fixed when the run is created), and
+    where else the job reports it: ``tensorboard`` (a folder for TensorBoard event files) and
+    ``visdom`` (a Visdom server's URL).
+
+    ``batch_size`` and ``lr`` are global: with ``processes`` > 1 (DistributedDataParallel)
+    each process takes ``batch_size / processes`` images of every step's batch, and the
+    averaged gradient is the one a single process would get from the whole batch.
+    """
 
     model: str = "lab"
     epochs: int = 3
@@ -51,6 +81,9 @@ class TrainConfig:
     threads: int | None = None
     lr_schedule: str = "anneal"
     augment_shift: int = 1
+    tensorboard: str | None = None
+    visdom: str | None = None
+    processes: int = 1
 
     def validate(self) -> None:
         """Raise ``TrainingError`` naming the first option that cannot work."""
@@ -60,7 +93,8 @@ class TrainConfig:
             if value not in choices:
                 raise TrainingError(t("training.config.unknown_choice", name=name,
                                       value=repr(value), choices=", ".join(choices)))
-        for name in ("epochs", "batch_size", "log_every", "limit_train", "limit_test", "threads"):
+        for name in ("epochs", "batch_size", "log_every", "limit_train", "limit_test", "threads",
+                     "processes"):
             value = getattr(self, name)
             if value is not None and not (_is_int(value) and value >= 1):
                 raise TrainingError(t("training.config.whole", name=name, value=repr(value)))
@@ -71,6 +105,18 @@ class TrainConfig:
             0 < self.lr < 10
         ):
             raise TrainingError(t("training.config.lr", value=repr(self.lr)))
+        if self.batch_size % self.processes:
+            raise TrainingError(t("training.ecosystem.batch_split", batch=self.batch_size,
+                                  processes=self.processes))
+        if self.tensorboard is not None and not (
+            isinstance(self.tensorboard, str) and self.tensorboard.strip()
+        ):
+            raise TrainingError(t("training.ecosystem.bad_tensorboard",
+                                  value=repr(self.tensorboard)))
+        if self.visdom is not None and not (
+            isinstance(self.visdom, str) and self.visdom.startswith(("http://", "https://"))
+        ):
+            raise TrainingError(t("training.ecosystem.bad_visdom", value=repr(self.visdom)))
 
     def with_seed(self) -> TrainConfig:
         """A copy whose seed is set, drawing one when none was asked for, so the run can be

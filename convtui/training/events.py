@@ -15,6 +15,8 @@ Every event has ``type`` and ``time`` (Unix seconds). Types, in the order a run 
 - ``checkpoint``: ``epoch`` (epochs the saved checkpoint holds), ``file``.
 - ``stopped``: ``epochs_completed``, ``discarded_batches``.  ``error``: ``message``.
   ``done``: ``epochs_completed``, ``test_accuracy``.
+- ``warning``: ``message`` (in the job's language): something outside the run failed, e.g. a
+  Visdom server that cannot be reached; training goes on.
 
 A job killed mid-epoch leaves batch (and perhaps epoch) events for work its checkpoint does not
 hold. The resumed job's ``start`` says which epoch it continues from, and ``RunHistory`` drops

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import torch
 import torch.nn.functional as F
@@ -26,13 +26,15 @@ from torch import nn
 
 from convtui.i18n import t
 from convtui.training.checkpoint import load_checkpoint, save_checkpoint
-from convtui.training.config import TrainConfig
+from convtui.training.config import TrainConfig, check_reporting
 from convtui.training.dataset import MnistDataset, batch_loader, random_shift
+from convtui.training.distributed import Group, join_group, leave_group, place
 from convtui.training.errors import TrainingError
-from convtui.training.events import EVENTS_FILE, EventWriter, Listener
+from convtui.training.events import EVENTS_FILE, EventWriter, Listener, load_history
+from convtui.training.export import run_totals
 from convtui.training.idx import load_split
 from convtui.training.mnist_source import ensure_mnist
-from convtui.training.models import build_model
+from convtui.training.models import build_model, first_conv
 from convtui.training.runs import (
     CHECKPOINT_FILE,
     CONTROL_FILE,
@@ -94,6 +96,15 @@ def stop_on_signals(controls: Controls) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+class Sink(Protocol):
+    """Somewhere else a run is reported as it trains (TensorBoard, Visdom)."""
+
+    def on_event(self, event: dict[str, Any]) -> None: ...
+    def filters(self, weight: torch.Tensor, epoch: int) -> None: ...
+    def finish(self, summary: dict[str, Any]) -> None: ...
+    def close(self) -> None: ...
+
+
 class _Stopped(Exception):
     def __init__(self, batches_done: int) -> None:
         super().__init__(batches_done)
@@ -123,14 +134,28 @@ def run_training(
     """
     config = read_config(run_dir)
     pid = os.getpid()
-    # start_job records the pid (and the start time requests count from) before we get here.
+    where = place()
+    # start_job records the pid (and the start time requests count from) before we get here:
+    # ours, or that of PyTorch's launcher, our parent, which stops all ranks when signalled.
     recorded = read_pid(run_dir)
-    started = recorded[1] if recorded and recorded[0] == pid else write_pid(run_dir, pid)
-    events = EventWriter(run_dir / EVENTS_FILE, listener)
+    owner = recorded[0] if recorded and recorded[0] in (pid, os.getppid()) else pid
+    if not where.leader:  # the leader alone writes the run's files; the others read them
+        started = recorded[1] if recorded else time.time()
+    else:
+        started = recorded[1] if recorded and owner == recorded[0] else write_pid(run_dir, pid)
+    listeners: list[Listener] = [listener] if listener is not None else []
+    events = (EventWriter(run_dir / EVENTS_FILE, lambda event: [f(event) for f in listeners])
+              if where.leader else _Unwritten())
     controls = Controls(run_dir, since=started)
+    group = Group(where) if where.world > 1 else None
     try:
+        if where.world != config.processes:
+            raise TrainingError(t("training.distributed.world_mismatch", run=str(run_dir),
+                                  processes=config.processes, world=where.world))
+        if group is not None:
+            join_group()
         with stop_on_signals(controls) if handle_signals else contextlib.nullcontext():
-            return _Job(run_dir, config, events, controls).run()
+            return _Job(run_dir, config, events, controls, listeners, group).run()
     except TrainingError as exc:
         events.emit("error", message=exc.message)
         raise
@@ -145,21 +170,70 @@ def run_training(
         raise
     finally:
         events.close()
-        clear_pid(run_dir, pid)
+        if where.leader:
+            clear_pid(run_dir, owner)
+        if group is not None:
+            leave_group()
+
+
+class _Unwritten:
+    """The event log of a rank other than 0: events are made, but only rank 0 writes them."""
+
+    def emit(self, type_: str, **fields: Any) -> dict[str, Any]:
+        return {"type": type_, "time": time.time(), **fields}
+
+    def close(self) -> None:
+        pass
 
 
 class _Job:
     """One job process's work on a run: set up, train the remaining epochs, summarise."""
 
     def __init__(
-        self, run_dir: Path, config: TrainConfig, events: EventWriter, controls: Controls
+        self, run_dir: Path, config: TrainConfig, events: EventWriter | _Unwritten,
+        controls: Controls, listeners: list[Listener], group: Group | None,
     ) -> None:
         self.run_dir, self.config, self.events, self.controls = run_dir, config, events, controls
+        self.group = group  # None in a lone process
+        self.leader = group is None or group.where.leader
+        self.listeners = listeners  # what hears each event; the reporting sinks join them
+        self.sinks: list[Sink] = []
         self.paused_seconds = 0.0  # in the current epoch
 
     def run(self) -> dict[str, Any]:
+        try:
+            return self._run()
+        finally:
+            for sink in self.sinks:
+                sink.close()
+
+    def _open_sinks(self, batches: int, done: int) -> None:
+        """TensorBoard and Visdom, as the config asks, from here on fed every event."""
+        config = self.config
+        if not self.leader:
+            return
+        if config.tensorboard:
+            from convtui.training.tensorboard_log import TensorBoardLog, tensorboard_dir
+
+            # Steps past the checkpoint are what a killed job wrote: TensorBoard drops them.
+            self.sinks.append(TensorBoardLog(tensorboard_dir(self.run_dir, config.tensorboard),
+                                             batches, purge_step=done * batches + 1))
+        if config.visdom:
+            from convtui.training.visdom_log import VisdomLog
+
+            self.sinks.append(VisdomLog(
+                config.visdom, self.run_dir.name, batches,
+                warn=lambda message: self.events.emit("warning", message=message),
+                history=load_history(self.run_dir / EVENTS_FILE)))
+        self.listeners.extend(sink.on_event for sink in self.sinks)
+
+    def _run(self) -> dict[str, Any]:
         config, events = self.config, self.events
+        check_reporting(config)
         device = resolve_device(config.device)
+        group = self.group
+        if group is not None:
+            device = group.device(device)
         if config.threads:
             torch.set_num_threads(config.threads)
         checkpoint = load_checkpoint(self.run_dir / CHECKPOINT_FILE, device)
@@ -177,9 +251,13 @@ class _Job:
         )
         train_set = MnistDataset(load_split(folder, "train"), config.limit_train).to(device)
         test_set = MnistDataset(load_split(folder, "test"), config.limit_test).to(device)
-        batches = math.ceil(len(train_set) / config.batch_size)
+        batches = (group.batches(len(train_set), config.batch_size) if group is not None
+                   else math.ceil(len(train_set) / config.batch_size))
+        train_images = (group.images_per_epoch(len(train_set)) if group is not None
+                        else len(train_set))
         events.emit("data", folder=str(folder), train_size=len(train_set),
                     test_size=len(test_set), batches=batches)
+        self._open_sinks(batches, done)
 
         torch.manual_seed(config.seed)
         model = build_model(config.model).to(device)
@@ -190,35 +268,42 @@ class _Job:
         if checkpoint:
             _restore(checkpoint, model, optimizer, shuffle, device, self.run_dir)
             _restore_schedule(checkpoint, scheduler, schedule, self.run_dir)
+        trained = group.wrap(model) if group is not None else model
 
         for epoch in range(done + 1, config.epochs + 1):
             started = time.perf_counter()
+            if group is not None:
+                group.seed_epoch(config.seed, epoch, shuffle)
             try:
                 loss, accuracy, train_seconds, rates = self._train_epoch(
-                    model, optimizer, scheduler, train_set, shuffle, epoch, batches
+                    trained, optimizer, scheduler, train_set, shuffle, epoch, batches
                 )
             except _Stopped as stop:
                 events.emit("stopped", epochs_completed=epoch - 1,
                             discarded_batches=stop.batches_done)
                 return self._finish(history, device, "stopped")
-            test_loss, test_accuracy = evaluate(model, test_set)
+            test_loss, test_accuracy = self._evaluate(model, test_set)
             metrics = {
                 "epoch": epoch, "epochs": config.epochs,
                 "train_loss": loss, "train_accuracy": accuracy,
                 "test_loss": test_loss, "test_accuracy": test_accuracy,
-                "train_images": len(train_set), "train_seconds": train_seconds,
-                "train_images_per_second": len(train_set) / train_seconds,
+                "train_images": train_images, "train_seconds": train_seconds,
+                "train_images_per_second": train_images / train_seconds,
                 "wall_seconds": time.perf_counter() - started - self.paused_seconds,
                 "lr_start": rates[0], "lr_end": rates[1],
             }
             events.emit("epoch", **metrics)
             history.append(metrics)
+            if not self.leader:
+                continue
             save_checkpoint(self.run_dir / CHECKPOINT_FILE, {
                 "model": config.model, "epochs_completed": epoch, "history": history,
                 "model_state": model.state_dict(), "optimizer_state": optimizer.state_dict(),
                 "scheduler_state": scheduler.state_dict(), "rng": _rng_state(shuffle, device),
             })
             events.emit("checkpoint", epoch=epoch, file=CHECKPOINT_FILE)
+            for sink in self.sinks:
+                sink.filters(first_conv(model).weight, epoch)
         return self._finish(history, device, "finished")
 
     def _train_epoch(
@@ -236,7 +321,10 @@ class _Job:
         seen = 0
         first_lr = lr = optimizer.param_groups[0]["lr"]
         started = time.perf_counter()
-        for batch, (images, labels) in enumerate(batch_loader(data, config.batch_size, shuffle), 1):
+        group = self.group
+        loader = (group.loader(data, config.batch_size, config.seed, epoch) if group is not None
+                  else batch_loader(data, config.batch_size, shuffle))
+        for batch, (images, labels) in enumerate(loader, 1):
             self._obey_controls(epoch, batch - 1)
             if config.augment_shift:
                 images = random_shift(images, config.augment_shift, shuffle)
@@ -252,21 +340,41 @@ class _Job:
             correct += (logits.argmax(dim=1) == labels).sum()
             if batch % config.log_every == 0 or batch == batches:
                 elapsed = time.perf_counter() - started - self.paused_seconds
+                total_loss, total_correct, total_seen = self._totals(loss_sum, correct, seen)
                 self.events.emit(
                     "batch", epoch=epoch, epochs=config.epochs, batch=batch, batches=batches,
-                    step=(epoch - 1) * batches + batch, loss=loss_sum.item() / seen,
-                    accuracy=correct.item() / seen, images_per_second=seen / elapsed, lr=lr,
+                    step=(epoch - 1) * batches + batch, loss=total_loss / total_seen,
+                    accuracy=total_correct / total_seen,
+                    images_per_second=total_seen / elapsed, lr=lr,
                 )
         seconds = time.perf_counter() - started - self.paused_seconds
-        return loss_sum.item() / seen, correct.item() / seen, seconds, (first_lr, lr)
+        total_loss, total_correct, total_seen = self._totals(loss_sum, correct, seen)
+        return total_loss / total_seen, total_correct / total_seen, seconds, (first_lr, lr)
+
+    def _totals(self, loss_sum: torch.Tensor, correct: torch.Tensor, seen: int
+                ) -> tuple[float, float, float]:
+        """(summed loss, right answers, images) of this epoch so far, over all ranks."""
+        if self.group is None:
+            return loss_sum.item(), correct.item(), seen
+        loss, right, images = self.group.sum(loss_sum, correct, seen)
+        return loss, right, images
+
+    def _evaluate(self, model: nn.Module, data: MnistDataset) -> tuple[float, float]:
+        """``evaluate`` on the whole test set; in a group each rank tests its share."""
+        if self.group is None:
+            return evaluate(model, data)
+        share = self.group.test_share(data)
+        loss, accuracy = evaluate(model, share)
+        loss_sum, right = self.group.sum(loss * len(share), accuracy * len(share))
+        return loss_sum / len(data), right / len(data)
 
     def _obey_controls(self, epoch: int, batches_done: int) -> None:
         """Wait out a pause (its time is not counted as training); raise _Stopped on stop."""
-        state = self.controls.state()
+        state = self._control_state()
         if state == "pause":
             self.events.emit("paused", epoch=epoch, batch=batches_done)
             paused_at = time.perf_counter()
-            while (state := self.controls.state()) == "pause":
+            while (state := self._control_state()) == "pause":
                 time.sleep(PAUSE_POLL_S)
             self.paused_seconds += time.perf_counter() - paused_at
             if state != "stop":
@@ -274,11 +382,20 @@ class _Job:
         if state == "stop":
             raise _Stopped(batches_done)
 
+    def _control_state(self) -> str:
+        """The control state, one for all ranks in a group (a stop seen by one stops all)."""
+        state = self.controls.state()
+        return self.group.agree(state) if self.group is not None else state
+
     def _finish(
         self, history: list[dict[str, Any]], device: torch.device, status: str
     ) -> dict[str, Any]:
         summary = make_summary(self.config, history, status, str(device))
+        if not self.leader:
+            return summary
         write_json(self.run_dir / SUMMARY_FILE, summary)
+        for sink in self.sinks:
+            sink.finish(summary)
         if status == "finished":
             self.events.emit("done", epochs_completed=len(history),
                              test_accuracy=summary["test_accuracy"])
@@ -289,21 +406,12 @@ def make_summary(
     config: TrainConfig, history: list[dict[str, Any]], status: str, device: str
 ) -> dict[str, Any]:
     """The result of a run: the last epoch's metrics and totals over all epochs trained."""
-    last = history[-1] if history else {}
-    train_seconds = sum(e["train_seconds"] for e in history)
     return {
         "status": status,
         "model": config.model,
         "device": device,
         "epochs_completed": len(history),
-        "test_accuracy": last.get("test_accuracy"),
-        "test_loss": last.get("test_loss"),
-        "train_accuracy": last.get("train_accuracy"),
-        "train_loss": last.get("train_loss"),
-        "train_images_per_second": (
-            sum(e["train_images"] for e in history) / train_seconds if train_seconds else None
-        ),
-        "wall_seconds": sum(e["wall_seconds"] for e in history),
+        **run_totals(history),
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "config": config.to_dict(),
         "history": history,
