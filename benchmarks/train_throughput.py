@@ -92,6 +92,9 @@ async def train_in_panel(config: TrainConfig, run_dir: Path) -> tuple[int, float
         screen = app.screen
         screen.query_one(RunForm).fill(config, str(run_dir))
         await pilot.pause()
+        await pilot.press("s")  # the summary of what will run, then s again starts it
+        while app.screen is screen:
+            await asyncio.sleep(0.1)
         await pilot.press("s")
         while not screen.jobs:
             await asyncio.sleep(0.1)

@@ -8,29 +8,37 @@ help and every message come from the catalogue (``training.cli``) in the current
 from __future__ import annotations
 
 import argparse
+import io
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from rich.console import Console
 
 from convtui.i18n import t
 from convtui.training.config import (
+    DEFAULT_VISDOM_URL,
     DEVICES,
     LR_SCHEDULES,
     MAX_AUGMENT_SHIFT,
     MODEL_SUMMARIES,
+    TENSORBOARD_SUBFOLDER,
     TrainConfig,
+    check_reporting,
     model_summary,
 )
 from convtui.training.errors import TrainingError
-from convtui.training.mnist_source import check_present, locate
+from convtui.training.mnist_source import DownloadProgress
+from convtui.training.preflight import check_environment
 from convtui.training.runs import create_run, read_config, run_info, write_config
 
 #: Settings that decide what a run computes, so a resumed run must keep them.
 FIXED_ON_RESUME = ("model", "batch_size", "lr", "seed", "limit_train", "limit_test",
                    "lr_schedule", "augment_shift")
-#: Settings a resumed run may change (more epochs, another device or data folder).
-CHANGEABLE_ON_RESUME = ("epochs", "device", "data_dir", "log_every", "threads")
+#: Settings a resumed run may change (more epochs, another device or data folder, where it
+#: reports, how many processes share each batch).
+CHANGEABLE_ON_RESUME = ("epochs", "device", "data_dir", "log_every", "threads",
+                        "tensorboard", "visdom", "processes")
 
 
 def _positive_int(text: str) -> int:
@@ -74,6 +82,24 @@ def _shift(text: str) -> int:
     return value
 
 
+class _TensorBoardFolder(argparse.Action):
+    """``--tensorboard`` alone: the run folder's subfolder (kept relative in config.json, so
+    it moves with the run); ``--tensorboard DIR``: DIR, made absolute."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        folder = (TENSORBOARD_SUBFOLDER if values is None
+                  else str(Path(values).expanduser().absolute()))
+        setattr(namespace, self.dest, folder)
+
+
+def _url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(t("training.ecosystem.bad_url", text=repr(text)))
+    return text.rstrip("/")
+
+
 def _help(key: str, **params: Any) -> str:
     """Help text in the current language, its ``%`` signs escaped: argparse %-formats help
     (the model summaries say "~99%")."""
@@ -112,6 +138,14 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     options.add_argument("--threads", type=_positive_int, metavar="N",
                          help=_help("training.cli.threads"))
     options.add_argument("--resume", metavar="RUN_DIR", help=_help("training.cli.resume"))
+    report = parser.add_argument_group(t("training.ecosystem.options"))
+    report.add_argument("--tensorboard", nargs="?", action=_TensorBoardFolder, metavar="DIR",
+                        help=_help("training.ecosystem.tensorboard_help",
+                                   default=TENSORBOARD_SUBFOLDER))
+    report.add_argument("--visdom", nargs="?", const=DEFAULT_VISDOM_URL, type=_url, metavar="URL",
+                        help=_help("training.ecosystem.visdom_help", default=DEFAULT_VISDOM_URL))
+    report.add_argument("--nproc", dest="processes", type=_positive_int, metavar="N",
+                        help=_help("training.ecosystem.nproc_help"))
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
@@ -126,15 +160,36 @@ def run_headless(args: argparse.Namespace) -> int:
     # Plain text (paths may hold "[") and no hard wrapping, so a message is one paragraph.
     console = Console(highlight=False, markup=False, soft_wrap=True)
     errors = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
-    try:
-        run_dir = _prepare_resume(args, console) if args.resume else _prepare_new(args)
-        if run_dir is None:
-            return 0
-        from convtui.training.progress_view import HeadlessView
-        from convtui.training.trainer import run_training
+    from convtui.training import distributed
+    from convtui.training.progress_view import HeadlessView
 
-        with HeadlessView(console, run_dir) as view:
-            summary = run_training(run_dir, listener=view.on_event, handle_signals=True)
+    lone = not distributed.under_launcher()
+    if not distributed.place().leader:  # under torchrun, rank 0 alone speaks
+        console = Console(file=io.StringIO())
+        errors = Console(file=io.StringIO())
+    try:
+        with HeadlessView(console) as view:
+            def prepare() -> Path | None:
+                return (_prepare_resume(args, console, view.download) if args.resume
+                        else _prepare_new(args, view.download))
+
+            if lone:
+                run_dir = prepare()
+            else:
+                args.processes = distributed.launcher_processes(args.processes)
+                run_dir = distributed.prepare_under_launcher(prepare)
+            if run_dir is None:
+                return 0
+            config = read_config(run_dir)
+            if lone and config.processes > 1:
+                summary = None  # the launcher's processes train it, rank 0 showing progress
+            else:
+                from convtui.training.trainer import run_training
+
+                view.run_dir = run_dir
+                summary = run_training(run_dir, listener=view.on_event, handle_signals=True)
+        if summary is None:
+            return distributed.launch(run_dir, config.processes, config.threads)
     except TrainingError as exc:
         errors.print(t("training.cli.error", message=exc.message))
         return 1
@@ -152,22 +207,16 @@ def run_headless(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_environment(config: TrainConfig) -> None:
-    """Fail before a run directory is made when the data folder or the device is unusable."""
-    check_present(locate(config.data_dir))
-    from convtui.training.trainer import resolve_device
-
-    resolve_device(config.device)
-
-
-def _prepare_new(args: argparse.Namespace) -> Path:
+def _prepare_new(args: argparse.Namespace, progress: DownloadProgress) -> Path:
+    """A new run folder, made once the data and device are known to work."""
     config = config_from_args(args)
-    config.validate()
-    _check_environment(config)
+    check_reporting(config)
+    check_environment(config, progress)
     return create_run(config, Path(args.run_dir) if args.run_dir else None)
 
 
-def _prepare_resume(args: argparse.Namespace, console: Console) -> Path | None:
+def _prepare_resume(args: argparse.Namespace, console: Console,
+                    progress: DownloadProgress) -> Path | None:
     """The run directory to continue, its config updated; None when nothing is left to do."""
     run_dir = Path(args.resume)
     if args.run_dir:
@@ -199,6 +248,7 @@ def _prepare_resume(args: argparse.Namespace, console: Console) -> Path | None:
         console.print(t("training.cli.resume_finished", run=str(run_dir), epochs=done,
                         accuracy=f"{info.test_accuracy:.2%}"))
         return None
-    _check_environment(config)
+    check_reporting(config)
+    check_environment(config, progress)
     write_config(run_dir, config)
     return run_dir

@@ -36,7 +36,7 @@ class Job:
 def start_job(run_dir: Path) -> Job:
     """Start a detached process that trains ``run_dir`` (made by ``create_run``) to the end,
     continuing from its checkpoint if it has one. Output goes to ``job.log`` in the run dir."""
-    read_config(run_dir)
+    config = read_config(run_dir)
     info = run_info(run_dir)
     if info.pid is not None:
         raise TrainingError(t("training.job.busy", run=str(run_dir), pid=info.pid))
@@ -45,11 +45,17 @@ def start_job(run_dir: Path) -> Job:
         detach: dict = {"creationflags": flags}
     else:
         detach = {"start_new_session": True}
+    command = [sys.executable, "-m", "convtui.training.job", str(run_dir)]
+    env = {**os.environ, "CONVTUI_LANG": i18n.current()}
+    if config.processes > 1:  # PyTorch's launcher starts them; its pid stands for the job
+        from convtui.training.distributed import launcher_command, launcher_env
+
+        command = launcher_command(config.processes, command[2:])
+        env = launcher_env(config.processes, config.threads)
     with (run_dir / LOG_FILE).open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "convtui.training.job", str(run_dir)],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, close_fds=True,
-            env={**os.environ, "CONVTUI_LANG": i18n.current()}, **detach,
+            command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            close_fds=True, env=env, **detach,
         )
     write_pid(run_dir, process.pid)
     return Job(run_dir, process)

@@ -1,13 +1,16 @@
 """The foreground run's display: Rich progress bars and a line per epoch, fed by its events.
 
 Every text is looked up with ``t`` as the event arrives, so it is in the language convtui was
-started with (``--lang``, ``CONVTUI_LANG`` or the locale).
+started with (``--lang``, ``CONVTUI_LANG`` or the locale). An epoch line is fitted to the
+terminal's width, broken between its `` | `` parts, so the terminal's own wrapping never cuts
+a number in two.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -21,12 +24,29 @@ from rich.progress import (
 from convtui.i18n import t
 from convtui.training.events import Event
 
+#: Where an epoch line may break, and the indent of the lines it continues on.
+PART_SEPARATOR = " | "
+CONTINUED = "  "
+
+
+def fit_parts(text: str, width: int) -> list[str]:
+    """``text`` as lines of at most ``width`` cells, broken only between its `` | `` parts
+    (a part longer than a line is broken between words by Rich)."""
+    lines: list[str] = []
+    for part in text.split(PART_SEPARATOR):
+        joined = f"{lines[-1]}{PART_SEPARATOR}{part}" if lines else part
+        if lines and cell_len(joined) <= width:
+            lines[-1] = joined
+        else:
+            lines.append(CONTINUED + part if lines else part)
+    return lines
+
 
 class HeadlessView:
     """Rich progress bars (epochs, batches, downloads) and a line per epoch, fed by events."""
 
-    def __init__(self, console: Console, run_dir: Path) -> None:
-        self.run_dir = run_dir
+    def __init__(self, console: Console, run_dir: Path | None = None) -> None:
+        self.run_dir = run_dir  # set once the run folder is made (data is checked first)
         self.progress = Progress(
             TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
             TextColumn("{task.fields[stats]}"), TimeRemainingColumn(), console=console,
@@ -45,8 +65,19 @@ class HeadlessView:
         self.progress.stop()
 
     def print(self, text: str) -> None:
-        """A line above the bars (the console is plain text, see run_headless)."""
+        """A message above the bars, one paragraph (the console is plain text, see
+        run_headless): a path in it stays whole for copying."""
         self.progress.console.print(text)
+
+    def print_parts(self, text: str) -> None:
+        """A line of `` | `` parts above the bars, broken between parts to fit the terminal,
+        so the terminal never wraps it in the middle of a number."""
+        for line in fit_parts(text, self.progress.console.width):
+            self.print(line)
+
+    def download(self, name: str, done: int, total: int | None) -> None:
+        """Download progress while the data is fetched, before any run exists."""
+        self._on_download({"type": "download", "file": name, "bytes": done, "total": total})
 
     def on_event(self, event: Event) -> None:
         handler = getattr(self, f"_on_{event['type']}", None)
@@ -97,7 +128,7 @@ class HeadlessView:
     def _on_epoch(self, event: Event) -> None:
         start, end = event["lr_start"], event["lr_end"]
         rate = f"{start:.3g}" if start == end else f"{start:.3g} → {end:.3g}"
-        self.print(t("training.view.epoch", epoch=event["epoch"], epochs=event["epochs"],
+        self.print_parts(t("training.view.epoch", epoch=event["epoch"], epochs=event["epochs"],
                      train_loss=f"{event['train_loss']:.4f}",
                      train_accuracy=f"{event['train_accuracy']:.2%}",
                      test_loss=f"{event['test_loss']:.4f}",
@@ -112,3 +143,6 @@ class HeadlessView:
 
     def _on_resumed(self, event: Event) -> None:
         self.print(t("training.view.resumed"))
+
+    def _on_warning(self, event: Event) -> None:
+        self.print(event["message"])

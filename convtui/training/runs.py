@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import threading
 import time
@@ -230,6 +231,14 @@ class RunInfo:
         return self.history.epochs[-1]["test_accuracy"] if self.history.epochs else None
 
     @property
+    def images_per_second(self) -> float | None:
+        """Training speed: the last epoch's, else the newest batch's (None before any)."""
+        if self.history.epochs:
+            return float(self.history.epochs[-1]["train_images_per_second"])
+        batch = self.history.latest_batch
+        return float(batch["images_per_second"]) if batch is not None else None
+
+    @property
     def error(self) -> str | None:
         last = self.history.last_lifecycle
         return last.get("message") if last and last["type"] == "error" else None
@@ -275,3 +284,19 @@ def list_runs(root: Path | None = None) -> list[RunInfo]:
         return []
     dirs = sorted((p for p in root.iterdir() if (p / CONFIG_FILE).is_file()), reverse=True)
     return [run_info(p) for p in dirs]
+
+
+def delete_run(run_dir: Path) -> None:
+    """Remove a run folder with everything in it. Only a folder that really is a convtui run
+    (a readable config.json) is removed, and never while a job is working on it."""
+    if not (run_dir / CONFIG_FILE).is_file():
+        raise TrainingError(t("training.runs.not_a_run", run=str(run_dir), file=CONFIG_FILE))
+    read_config(run_dir)
+    info = run_info(run_dir)
+    if info.status in ("running", "paused"):
+        raise TrainingError(t("runs_cli.busy", run=str(run_dir), pid=str(info.pid)))
+    try:
+        shutil.rmtree(run_dir)
+    except OSError as exc:
+        raise TrainingError(t("runs_cli.cannot_delete", run=str(run_dir),
+                              reason=str(exc.strerror or exc))) from None

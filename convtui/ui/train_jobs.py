@@ -7,10 +7,6 @@ into its run directory, and waits for it to end when asked to stop it before qui
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from convtui.i18n import t
@@ -18,36 +14,21 @@ from convtui.training.cli import CHANGEABLE_ON_RESUME, FIXED_ON_RESUME
 from convtui.training.config import TrainConfig
 from convtui.training.errors import TrainingError
 from convtui.training.job import Job, start_job
-from convtui.training.mnist_source import check_present, locate
+from convtui.training.preflight import check_environment
 from convtui.training.runs import (
     create_run,
     pid_alive,
     read_config,
     read_pid,
-    request,
     run_info,
     write_config,
 )
 from convtui.ui.train_form import RunRequest
 
-#: How long "stop the job" waits for it to finish its batch and save before killing it.
-STOP_WAIT_S = 20.0
-
-
-def check_environment(config: TrainConfig) -> None:
-    """Fail before a run directory is made when the data folder or the device cannot work
-    (a CUDA check imports torch: only when CUDA is asked for)."""
-    check_present(locate(config.data_dir))
-    if config.device == "cuda":
-        from convtui.training.trainer import resolve_device
-
-        resolve_device("cuda")
-
 
 def start_new(run: RunRequest) -> Job:
-    """Make the run directory and start its job."""
-    run.config.validate()
-    check_environment(run.config)
+    """Make the run directory and start its job (once ``check_environment`` has passed and
+    the user has confirmed)."""
     run_dir = Path(run.run_dir).expanduser() if run.run_dir else None
     return start_job(create_run(run.config, run_dir))
 
@@ -90,26 +71,3 @@ def live_pid(run_dir: Path) -> int | None:
     """The pid of the job working on ``run_dir`` now, if any."""
     found = read_pid(run_dir)
     return found[0] if found is not None and pid_alive(found[0]) else None
-
-
-def stop_and_wait(runs: list[Path], reap: Callable[[], None] = lambda: None,
-                  wait_s: float = STOP_WAIT_S) -> list[Path]:
-    """Ask every run's job to stop, wait for them to exit (they finish their batch and write
-    their summary), and kill any still there after ``wait_s`` (its last checkpoint stays
-    good). Returns the runs whose job had to be killed."""
-    for run_dir in runs:
-        request(run_dir, "stop")
-    deadline = time.monotonic() + wait_s
-    while time.monotonic() < deadline:
-        reap()
-        if all(live_pid(run_dir) is None for run_dir in runs):
-            return []
-        time.sleep(0.1)
-    killed = []
-    for run_dir in runs:
-        pid = live_pid(run_dir)
-        if pid is not None:
-            os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
-            killed.append(run_dir)
-    reap()
-    return killed

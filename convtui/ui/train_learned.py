@@ -19,6 +19,7 @@ from textual.widgets import Button, Static, TabbedContent, TabPane
 
 from convtui.i18n import t
 from convtui.ui.format import fmt
+from convtui.ui.train_progress import set_label
 from convtui.ui.widgets.grid import GridView, HeatGrid
 from convtui.ui.widgets.montage import (
     BLOCK,
@@ -266,7 +267,7 @@ class LearnedView(Vertical):
             tabs.get_tab(pane).label = t(f"train.learned.tab_{pane}")
         key, params = self._note_key
         self.query_one("#learned-note", Static).update(t(key, **params))
-        self.query_one("#to-stepper", Button).label = t("train.learned.to_stepper")
+        set_label(self.query_one("#to-stepper", Button), t("train.learned.to_stepper"))
         learned, digit = self.learned, self.digit
         if learned is None:
             return

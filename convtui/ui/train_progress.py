@@ -1,5 +1,6 @@
-"""The Progress view: which run, where it stands (bars, ETA, what it is doing), the pause and
-stop buttons, and the charts."""
+"""The Progress view: which run, where it stands (bars, ETA, what it is doing), the buttons that
+fit its state (pause or resume and stop while a job runs; continue and a new run once it has
+ended), and the charts."""
 
 from __future__ import annotations
 
@@ -63,9 +64,35 @@ def state_line(run: RunSnapshot | None) -> str:
              eta=duration(eta) if eta is not None else "?")
 
 
+#: The state row's buttons, in the order they stand; ``shown_buttons`` says which are on.
+BUTTONS = ("pause", "resume", "continue", "stop", "new-run")
+BUTTON_LABELS = {"pause": "train.progress.pause", "resume": "train.progress.resume",
+                 "continue": "train.progress.continue", "stop": "train.progress.stop",
+                 "new-run": "train.end.new_run"}
+
+
+def shown_buttons(run: RunSnapshot | None) -> tuple[str, ...]:
+    """The buttons that do something for ``run`` now: a button that cannot act is not shown
+    (a finished run offers no Pause, a running one no New run)."""
+    if run is None:
+        return ("new-run",)
+    if run.status == "running":
+        return ("pause", "stop")
+    if run.status == "paused":
+        return ("resume", "stop")
+    return ("continue", "new-run") if run.can_continue else ("new-run",)
+
+
+def set_label(button: Button, text: str) -> None:
+    """A new label, and a new width to fit it (a Button keeps its width otherwise)."""
+    if str(button.label) != text:
+        button.label = text
+        button.refresh(layout=True)
+
+
 class ProgressView(Vertical):
     """Headline, two progress bars (epochs, batches of this epoch), the state line with the
-    ETA, Pause/Resume and Stop, and the charts."""
+    ETA, the buttons for what can be done with the run now, and the charts."""
 
     DEFAULT_CSS = """
     ProgressView { height: 1fr; }
@@ -93,8 +120,9 @@ class ProgressView(Vertical):
             yield ProgressBar(total=1, show_eta=False, id="batch-bar")
         with Horizontal(id="state-row"):
             yield Static(id="state-line")
-            yield Button("", compact=True, id="pause")
-            yield Button("", compact=True, variant="error", id="stop")
+            for name in BUTTONS:
+                yield Button(t(BUTTON_LABELS[name]), compact=True, id=name,
+                             variant="error" if name == "stop" else "default")
         yield ChartsView()
 
     def show(self, run: RunSnapshot | None, compare: RunSnapshot | None) -> None:
@@ -125,15 +153,9 @@ class ProgressView(Vertical):
             "train.progress.batch", batch=batch["batch"] if batch else 0,
             batches=batch["batches"] if batch else 0))
         self.query_one("#state-line", Static).update(state_line(run))
-        pause = self.query_one("#pause", Button)
-        if run is not None and run.status == "paused":
-            pause.label = t("train.progress.resume")
-        elif run is not None and run.can_continue:
-            pause.label = t("train.progress.continue")
-        else:
-            pause.label = t("train.progress.pause")
-        pause.disabled = run is None or not (run.active or run.can_continue)
-        stop = self.query_one("#stop", Button)
-        stop.label = t("train.progress.stop")
-        stop.disabled = run is None or not run.active
+        shown = shown_buttons(run)
+        for name in BUTTONS:
+            button = self.query_one(f"#{name}", Button)
+            set_label(button, t(BUTTON_LABELS[name]))
+            button.display = name in shown
         self.query_one(ChartsView).relabel()

@@ -27,6 +27,7 @@ from tests.ui.train_fixtures import (
     form_options,
     options,
     read_log,
+    start_from_form,
     wait_for,
 )
 
@@ -149,7 +150,8 @@ async def test_the_progress_says_how_the_run_ended(finished_run: Path) -> None:
         bar = app.screen.query_one("#epoch-bar", ProgressBar)
         assert (bar.progress, bar.total) == (2, 2)
         assert f"{finished_run.name} has already finished" in text_of(app, "#status")
-        assert app.screen.query_one("#pause").disabled and app.screen.query_one("#stop").disabled
+        shown = [b.id for b in app.screen.query("#state-row Button") if b.display]
+        assert shown == ["new-run"]  # a finished run offers no Pause, Stop or Continue
         assert not train_screen(app).live_runs()  # nothing was started
 
 
@@ -282,7 +284,7 @@ async def test_a_job_started_from_the_form_is_followed_from_another_panel() -> N
 
     app = ConvtuiApp("train", form_options())
     async with app.run_test(size=SIZE, message_hook=keep) as pilot:
-        await pilot.press("s")
+        await start_from_form(pilot)
         screen = train_screen(app)
         await wait_for(pilot, lambda: screen.run is not None, "the job to start")
         assert app.screen.query_one("#train-tabs").active == "progress"

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from convtui.training.job import start_job
-from convtui.training.runs import create_run, pid_alive, read_config, run_info
+from convtui.training.runs import create_run, list_runs, pid_alive, read_config, run_info
 from convtui.training.trainer import run_training
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.screens.train import TrainScreen
+from convtui.ui.train_confirm import StartRunScreen
 from convtui.ui.train_quit import QuitTrainingScreen
 from tests.ui import train_fixtures
 from tests.ui.conftest import text_of
@@ -26,6 +27,7 @@ from tests.ui.train_fixtures import (
     form_options,
     options,
     read_log,
+    start_from_form,
     tiny_config,
     wait_for,
 )
@@ -36,13 +38,17 @@ job_cleanup = train_fixtures.job_cleanup
 LONG = {"epochs": 20, "limit_train": None, "limit_test": 100, "log_every": 5}
 
 
+def shown_button_ids(app: ConvtuiApp) -> list[str]:
+    return [b.id for b in app.screen.query("#state-row Button") if b.display]
+
+
 def panel(app: ConvtuiApp) -> TrainScreen:
     return next(s for s in app.screen_stack if isinstance(s, TrainScreen))
 
 
 async def start_long_job(pilot, cleanup: list[Path]) -> Path:
     """Start a long job from the form; return its run once it is training batches."""
-    await pilot.press("s")
+    await start_from_form(pilot)
     screen = panel(pilot.app)
     await wait_for(pilot, lambda: screen.run is not None, "the job to start")
     cleanup.append(screen.run.path)
@@ -71,7 +77,7 @@ async def test_pause_resume_and_stop_a_running_job(job_cleanup: list[Path]) -> N
         batch = screen.run.latest_batch
         assert text_of(app, "#run-headline").endswith("· paused")
         assert text_of(app, "#state-line").startswith("Paused in epoch 1 after batch")
-        assert str(app.screen.query_one("#pause").label) == "Resume"
+        assert shown_button_ids(app) == ["resume", "stop"]
         await pilot.press("p")
         await wait_for(pilot, lambda: screen.run.status == "running"
                        and screen.run.latest_batch != batch, "training to go on")
@@ -81,8 +87,7 @@ async def test_pause_resume_and_stop_a_running_job(job_cleanup: list[Path]) -> N
         await pilot.pause()
         assert await wait_until_exited(screen.jobs[run_dir].process) == 0
         assert text_of(app, "#state-line").startswith("Stopped after 0 whole epoch(s).")
-        assert str(app.screen.query_one("#pause").label) == "Continue"
-        assert app.screen.query_one("#stop").disabled
+        assert shown_button_ids(app) == ["continue", "new-run"]
         kinds = [e["type"] for e in read_log(run_dir)]
         assert kinds.count("paused") == 1 and kinds.count("resumed") == 1
         assert kinds[-1] == "stopped"
@@ -134,7 +139,7 @@ async def test_quit_asks_then_stop_really_stops_the_job(job_cleanup: list[Path])
         assert not isinstance(app.screen, QuitTrainingScreen) and process.poll() is None
         await pilot.press("ctrl+q")
         await pilot.pause()
-        await pilot.press("s")
+        await pilot.press("s")  # Stop, in the quit dialog
         assert await wait_until_exited(process) == 0
     assert run_info(run_dir).status == "stopped"
     assert read_log(run_dir)[-1]["type"] == "stopped"
@@ -189,8 +194,9 @@ async def test_quit_without_a_running_job_does_not_ask() -> None:
     assert app.return_code == 0
 
 
-async def test_a_job_that_fails_says_why_in_the_panel(tmp_path: Path) -> None:
-    """Damaged MNIST files pass the "are they there" check, and the job names them."""
+async def test_damaged_data_is_named_before_any_run_folder_is_made(tmp_path: Path) -> None:
+    """Damaged MNIST files are read before the summary is offered: nothing starts, no run
+    folder is left to list as failed."""
     data = tmp_path / "damaged-mnist"
     shutil.copytree(MNIST, data)
     labels = data / "t10k-labels-idx1-ubyte.gz"
@@ -198,15 +204,13 @@ async def test_a_job_that_fails_says_why_in_the_panel(tmp_path: Path) -> None:
     app = ConvtuiApp("train", form_options(data_dir=str(data)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
-        screen = panel(app)
-        await wait_for(pilot, lambda: screen.run is not None and screen.run.status == "failed",
-                       "the job to fail")
+        await app.workers.wait_for_complete()
         await pilot.pause()
-        state = text_of(app, "#state-line").replace("\n", " ")
-        assert state.startswith("Failed: ")
-        assert "t10k-labels-idx1-ubyte" in state
-        assert text_of(app, "#run-headline").endswith("· failed")
-        assert str(app.screen.query_one("#pause").label) == "Continue"
+        error = text_of(app, "#form-error").replace("\n", " ")
+        assert "t10k-labels-idx1-ubyte" in error and "truncated" in error
+        assert not isinstance(app.screen, StartRunScreen)
+        assert "was not started" in text_of(app, "#status")
+        assert list_runs() == [] and panel(app).jobs == {}
 
 
 async def test_resume_option_naming_no_run_says_so(tmp_path: Path) -> None:

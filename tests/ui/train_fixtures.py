@@ -145,3 +145,12 @@ def job_cleanup() -> Iterator[list[Path]]:
         if found is not None and pid_alive(found[0]):
             request(run_dir, "stop")
             os.kill(found[0], signal.SIGKILL)
+
+
+async def start_from_form(pilot) -> None:
+    """Start the form's run as a user does: s, then s again in the summary that asks."""
+    from convtui.ui.train_confirm import StartRunScreen
+
+    await pilot.press("s")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, StartRunScreen), "the summary")
+    await pilot.press("s")

@@ -29,10 +29,12 @@ from convtui.training.config import TrainConfig
 from convtui.training.errors import TrainingError
 from convtui.training.events import EVENTS_FILE, EventTail
 from convtui.training.job import Job
-from convtui.training.runs import RunInfo, list_runs, request, run_info, runs_root
+from convtui.training.preflight import DataSizes, Throughput, check_environment, measured_throughput
+from convtui.training.runs import RunInfo, delete_run, list_runs, request, run_info, runs_root
 from convtui.ui.screens.base import PanelScreen
+from convtui.ui.train_confirm import DeleteRunScreen, StartRunScreen
 from convtui.ui.train_form import FormError, RunForm, RunRequest
-from convtui.ui.train_jobs import continue_run, live_pid, resume_config, start_new, stop_and_wait
+from convtui.ui.train_jobs import continue_run, live_pid, resume_config, start_new
 from convtui.ui.train_learned import (
     LEARNED_TABS,
     DigitMaps,
@@ -103,8 +105,11 @@ class TrainScreen(PanelScreen):
         Binding("r", "show_tab('runs')", "keys.train.runs", show=False),
         Binding("s", "start", "keys.train.start"),
         Binding("p", "pause", "keys.train.pause"),
+        Binding("p", "resume", "keys.train_end.resume"),
+        Binding("p", "continue_run", "keys.train_end.continue"),
         Binding("x", "stop", "keys.train.stop"),
         Binding("c", "compare", "keys.train.compare"),
+        Binding("delete", "delete_run", "keys.train_delete.delete"),
         Binding("f", "filter(1)", "keys.train.next_filter", show=False),
         Binding("F", "filter(-1)", "keys.train.previous_filter", show=False),
         Binding("d", "digit(1)", "keys.train.next_digit", show=False),
@@ -120,6 +125,9 @@ class TrainScreen(PanelScreen):
         self.session_runs: set[Path] = set()  # runs started or attached to in this app
         self._learned_key: tuple[Path, int] | None = None  # checkpoint the view shows/computes
         self._status: tuple[str, dict[str, Any], bool] = ("train.status_line.ready", {}, False)
+        # (run, status) while the status line speaks of that run in that status: a message
+        # such as "Resume asked" is no longer true once the run's status changes
+        self._status_holds: tuple[Path, str] | None = None
         self._following: Path | None = None  # the run whose log the tail worker reads
         self._field_error = False  # the form shows a field's error (re-said on F2)
         self._stale = False  # the run changed while the panel was hidden
@@ -129,7 +137,8 @@ class TrainScreen(PanelScreen):
         options = self.app.options
         with TabbedContent(id="train-tabs", initial="new"):
             with TabPane("", id="new"), VerticalScroll(id="new-scroll"):
-                yield RunForm(self._initial_config(), getattr(options, "run_dir", None))
+                yield RunForm(self._initial_config(), None if getattr(options, "resume", None)
+                              else getattr(options, "run_dir", None))
             with TabPane("", id="progress"):
                 yield ProgressView()
             with TabPane("", id="learned"):
@@ -140,7 +149,10 @@ class TrainScreen(PanelScreen):
         yield Static(id="status")
 
     def _initial_config(self) -> TrainConfig:
-        """The command line's options over the defaults (bad ones were refused by argparse)."""
+        """The command line's options over the defaults (bad ones were refused by argparse).
+        Options given with --resume are for that run: a new run starts from the defaults."""
+        if getattr(self.app.options, "resume", None):
+            return TrainConfig()
         return config_from_args(self.app.options)
 
     def on_mount(self) -> None:
@@ -166,13 +178,22 @@ class TrainScreen(PanelScreen):
         self.query_one(ProgressView).relabel()
         self.query_one(LearnedView).relabel()
         self.query_one(RunsTable).relabel()
-        self.query_one("#runs-hint", Static).update(t("train.runs.hint", folder=str(runs_root())))
+        self.query_one("#runs-hint", Static).update(t("train.delete.hint", folder=str(runs_root())))
         self._draw_status()
 
-    def say(self, key: str, error: bool = False, **params: Any) -> None:
-        """Put a message on the status line (kept as a key, so F2 translates it)."""
+    def say(self, key: str, error: bool = False, *, holds_while: tuple[Path, str] | None = None,
+            **params: Any) -> None:
+        """Put a message on the status line (kept as a key, so F2 translates it).
+        ``holds_while`` (run, status): the message is about that run in that status, and is
+        cleared when the run's status changes."""
         self._status = (key, params, error)
+        self._status_holds = holds_while
         self._draw_status()
+
+    def _clear_stale_status(self, snapshot: RunSnapshot) -> None:
+        holds = self._status_holds
+        if holds is not None and holds[0] == snapshot.path and holds[1] != snapshot.status:
+            self.say("train.status_line.ready")
 
     def _draw_status(self) -> None:
         key, params, error = self._status
@@ -217,12 +238,14 @@ class TrainScreen(PanelScreen):
         if action == "start":
             return tab == "new"
         run = self.run
-        if action == "pause":
-            return tab in ("progress", "learned") and run is not None and (
-                run.active or run.can_continue)
+        if action in ("pause", "resume", "continue_run"):
+            wanted = {"pause": run is not None and run.status == "running",
+                      "resume": run is not None and run.status == "paused",
+                      "continue_run": run is not None and run.can_continue}
+            return tab in ("progress", "learned") and wanted[action]
         if action == "stop":
             return tab in ("progress", "learned") and run is not None and run.active
-        if action == "compare":
+        if action in ("compare", "delete_run"):
             return tab == "runs"
         if action in ("filter", "digit", "open_in_stepper"):
             return tab == "learned"
@@ -230,10 +253,12 @@ class TrainScreen(PanelScreen):
 
     # starting ----------------------------------------------------------------------------------
     def action_start(self) -> None:
+        """Check the form, then the data and device, then ask (StartRunScreen): a run starts
+        only once the user has seen what it will cost."""
         run = self._check_form()
         if run is not None:
-            self.say("train.status_line.starting")
-            self.launch(run)
+            self.say("train.start.checking")
+            self.check_start(run)
 
     def _check_form(self) -> RunRequest | None:
         """The form's request, or None with the bad field marked and its problem said."""
@@ -250,9 +275,41 @@ class TrainScreen(PanelScreen):
         return run
 
     @on(Button.Pressed, "#start")
-    @on(Input.Submitted, "RunForm Input")
     def start_pressed(self) -> None:
         self.action_start()
+
+    @on(Input.Submitted, "RunForm Input")
+    def field_submitted(self) -> None:
+        """Enter in a field moves to the next one: it never starts a run."""
+        self.focus_next()
+
+    @work(thread=True, exclusive=True, group="start")
+    def check_start(self, run: RunRequest) -> None:
+        """The data (downloaded first when it may be) and the device, off the UI thread."""
+        def progress(name: str, done: int, total: int | None) -> None:
+            self.app.call_from_thread(
+                self.say, "train.progress.downloading", file=name, done=f"{done / 1e6:.1f}",
+                total=f"{total / 1e6:.1f}" if total else "?")
+
+        try:
+            sizes = check_environment(run.config, progress)
+        except TrainingError as err:
+            self.app.call_from_thread(self._start_failed, err.message)
+            return
+        speed = measured_throughput(run.config, list_runs())
+        self.app.call_from_thread(self._confirm_start, run, sizes, speed)
+
+    def _confirm_start(self, run: RunRequest, sizes: DataSizes, speed: Throughput | None
+                       ) -> None:
+        def chosen(start: bool | None) -> None:
+            if start:
+                self.say("train.status_line.starting")
+                self.launch(run)
+            else:
+                self.say("train.start.cancelled")
+
+        self.say("train.start.asking")
+        self.app.push_screen(StartRunScreen(run.config, sizes, speed), chosen)
 
     @work(thread=True, exclusive=True, group="start")
     def launch(self, run: RunRequest) -> None:
@@ -272,7 +329,8 @@ class TrainScreen(PanelScreen):
     def _started(self, job: Job) -> None:
         self.jobs[job.run_dir] = job
         self.attach(job.run_dir)
-        self.say("train.status_line.started", name=job.run_dir.name, pid=job.pid)
+        self.say("train.status_line.started", name=job.run_dir.name, pid=job.pid,
+                 holds_while=(job.run_dir, "running"))
 
     def show_preset(self, preset: str) -> None:
         """``tiny``: the form set for a run of the tiny model that takes seconds (not started:
@@ -327,7 +385,9 @@ class TrainScreen(PanelScreen):
                 break
             time.sleep(POLL_S)
         job = self.jobs.get(run_dir)
-        if job is not None:  # ours: collect its exit status, it is about to exit
+        # Ours and done: collect its exit status, it is about to exit. Cancelled (the app is
+        # quitting): never wait, a job left running or asked to stop ends on its own.
+        if job is not None and not worker.is_cancelled:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 job.process.wait(timeout=REAP_WAIT_S)
 
@@ -343,6 +403,7 @@ class TrainScreen(PanelScreen):
             return  # posted before the user opened another run
         before = self.run.status if self.run is not None else None
         self.run = snapshot
+        self._clear_stale_status(snapshot)
         if snapshot.active:
             self.session_runs.add(snapshot.path)
         if not self.is_current:  # drawn when the user comes back (on_screen_resume)
@@ -367,34 +428,54 @@ class TrainScreen(PanelScreen):
 
     # pause, resume, stop -----------------------------------------------------------------------
     def action_pause(self) -> None:
-        """Pause a running job, resume a paused one, or continue a run that ended early
-        (``check_action`` and the button allow nothing else)."""
+        """Pause the running job (``check_action`` allows it only then)."""
         run = self.run
-        if run is None:
-            return
-        if run.status == "running":
+        if run is not None and run.status == "running":
             request(run.path, "pause")
-            self.say("train.status_line.pause_asked", name=run.name)
-        elif run.status == "paused":
+            self.say("train.status_line.pause_asked", name=run.name,
+                     holds_while=(run.path, run.status))
+
+    def action_resume(self) -> None:
+        run = self.run
+        if run is not None and run.status == "paused":
             request(run.path, "resume")
-            self.say("train.status_line.resume_asked", name=run.name)
-        elif run.can_continue:
-            self.say("train.status_line.continuing", name=run.name)
+            self.say("train.status_line.resume_asked", name=run.name,
+                     holds_while=(run.path, run.status))
+
+    def action_continue_run(self) -> None:
+        """Continue a run that ended early from its last checkpoint."""
+        run = self.run
+        if run is not None and run.can_continue:
+            self.say("train.status_line.continuing", name=run.name,
+                     holds_while=(run.path, run.status))
             self.continue_job(run.path, None)
 
     def action_stop(self) -> None:
         run = self.run
         if run is not None and run.active:
             request(run.path, "stop")
-            self.say("train.status_line.stop_asked", name=run.name)
+            self.say("train.status_line.stop_asked", name=run.name,
+                     holds_while=(run.path, run.status))
 
     @on(Button.Pressed, "#pause")
     def pause_pressed(self) -> None:
         self.action_pause()
 
+    @on(Button.Pressed, "#resume")
+    def resume_pressed(self) -> None:
+        self.action_resume()
+
+    @on(Button.Pressed, "#continue")
+    def continue_pressed(self) -> None:
+        self.action_continue_run()
+
     @on(Button.Pressed, "#stop")
     def stop_pressed(self) -> None:
         self.action_stop()
+
+    @on(Button.Pressed, "#new-run")
+    def new_run_pressed(self) -> None:
+        self.action_show_tab("new")
 
     @work(thread=True, exclusive=True, group="start")
     def continue_job(self, run_dir: Path, config: TrainConfig | None) -> None:
@@ -407,7 +488,7 @@ class TrainScreen(PanelScreen):
             return
         if job is None:
             self.app.call_from_thread(self.say, "train.status_line.already_finished",
-                                      name=run_dir.name)
+                                      name=run_dir.name, holds_while=(run_dir, "finished"))
             self.app.call_from_thread(self.attach, run_dir)
             return
         self.app.call_from_thread(self._started, job)
@@ -421,7 +502,8 @@ class TrainScreen(PanelScreen):
             if info.status in ("running", "paused"):
                 self.app.call_from_thread(self.attach, run_dir)
                 self.app.call_from_thread(self.say, "train.status_line.attached",
-                                          name=run_dir.name, pid=info.pid)
+                                          name=run_dir.name, pid=info.pid,
+                                          holds_while=(run_dir, info.status))
                 return
             config = resume_config(run_dir, self.app.options)
         except TrainingError as err:
@@ -556,6 +638,32 @@ class TrainScreen(PanelScreen):
         self.attach(path)
         self.say("train.status_line.opened", name=path.name)
 
+    def action_delete_run(self) -> None:
+        """Delete the highlighted run's folder, once the user confirms (never a live run)."""
+        path = self.query_one(RunsTable).highlighted()
+        if path is None:
+            self.say("train.status_line.no_runs", error=True)
+            return
+
+        def chosen(delete: bool | None) -> None:
+            if not delete:
+                return
+            try:
+                delete_run(path)
+            except TrainingError as err:
+                self.say("train.status_line.error", True, message=err.message)
+                return
+            if self.compare is not None and self.compare.path == path:
+                self.compare = None
+                self._redraw_comparison()
+            if self.run is not None and self.run.path == path:  # nothing left to show
+                self.run, self._following = None, None
+                self._draw_run()
+            self.say("train.delete.done", name=path.name)
+            self.load_runs()
+
+        self.app.push_screen(DeleteRunScreen(path), chosen)
+
     def action_compare(self) -> None:
         path = self.query_one(RunsTable).highlighted()
         if path is None:
@@ -600,19 +708,13 @@ class TrainScreen(PanelScreen):
             return False
 
         def chosen(choice: str | None) -> None:
-            if choice == STOP:
-                self.app.notify(t("train.quit.stopping"))
-                self.stop_all_and_quit(runs)
+            if choice == STOP:  # asked, not awaited: each job saves and ends by itself
+                for run in runs:
+                    request(run, "stop")
+                self.app.exit(message=t("train.quit.stopped", runs=", ".join(map(str, runs))))
             elif choice == LEAVE:
                 self.app.exit(message=t("train.quit.left", runs="\n".join(
                     f"convtui train --resume {run}" for run in runs)))
 
         self.app.push_screen(QuitTrainingScreen(runs), chosen)
         return True
-
-    @work(thread=True, exclusive=True, group="quit")
-    def stop_all_and_quit(self, runs: list[Path]) -> None:
-        killed = stop_and_wait(runs, self._reap)
-        message = t("train.quit.killed", runs=", ".join(str(r) for r in killed)) if killed \
-            else t("train.quit.stopped", runs=", ".join(str(r) for r in runs))
-        self.app.call_from_thread(self.app.exit, None, 0, message)
