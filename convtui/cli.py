@@ -74,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="convtui", description=t("cli.description"), parents=[common])
     parser.add_argument("--version", action="version", version=f"convtui {__version__}",
                         help=t("cli.version"))
+    # also before the subcommand (`convtui --data-dir DIR` opens the Stepper on it); stored
+    # apart, since a subcommand's own default would overwrite it (see parse_arguments)
+    parser.add_argument("--data-dir", metavar="DIR", dest="data_dir_first",
+                        help=t("cli_args.data_dir_first"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for p in PANELS:
         panel = sub.add_parser(p.name, help=p.summary, description=p.summary, parents=[common])
@@ -90,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     tour.add_argument("--restart", action="store_true", help=t("tour.cli.restart"))
     tour.add_argument("--data-dir", metavar="DIR", help=t("cli.data_dir"))
     add_puzzles_parser(sub, parents=[common])
+    from convtui.training.runs_cli import add_runs_parser
+
+    add_runs_parser(sub, parents=[common])
     return parser
 
 
@@ -97,10 +104,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # The language must be known before the parser is built: its help is translated.
     i18n.set_language(i18n.resolve_language(_requested_language(argv)))
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_arguments(argv)
+    try:
+        return _run(args)
+    except Exception as error:  # a bug: exit non-zero, the traceback kept in a crash log
+        from convtui.crash import report_crash
+
+        return report_crash(error, f"convtui {args.command or ''}".strip())
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Hand the parsed command line to the module that owns its subcommand."""
     command = args.command or "stepper"
-    if command == "puzzles":
+    if command in ("puzzles", "runs"):
         return int(args.run(args))
     if command == "train" and args.headless:
         from convtui.training.cli import run_headless
@@ -117,6 +133,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "tour":
         return run_app("stepper", args, tour="restart" if args.restart else "resume")
     return run_app(command, args)
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    """The parsed command line; a ``--data-dir`` given before the subcommand is the
+    subcommand's own (or an error naming the subcommands that take one)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    first = args.__dict__.pop("data_dir_first")
+    if first is not None:
+        if args.command is None:
+            args.data_dir = first
+        elif not hasattr(args, "data_dir"):
+            takers = [name for name, sub in _subparsers(parser).items()
+                      if any(a.dest == "data_dir" for a in sub._actions)]
+            parser.error(t("cli_args.data_dir_not_here", command=args.command,
+                           commands=", ".join(takers), example=takers[0]))
+        elif args.data_dir is None:
+            args.data_dir = first
+    return args
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
 
 
 def _requested_language(argv: list[str]) -> str | None:

@@ -7,6 +7,7 @@ the trace worked out, and the shapes they state are the ones PyTorch will print.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from convtui.core.layers import (
     SIZES,
@@ -22,15 +23,25 @@ from convtui.core.layers import (
     Linear,
     MaxPool2d,
     ReLU,
+    Shape,
     compact_pair,
     show_shape,
 )
-from convtui.core.network import NetworkTrace, Residual, TraceRow, leaf_rows, path_text, trace
+from convtui.core.network import (
+    NetworkTrace,
+    Path,
+    Residual,
+    TraceRow,
+    leaf_rows,
+    path_text,
+    trace,
+)
 from convtui.i18n import t
 
+#: Layer types that change H and W (or C): a quiz chain part asks about at least one.
+SIZED_TYPES = ("conv2d", "conv_transpose2d", "maxpool2d", "avgpool2d", "adaptiveavgpool2d")
 #: Layer types a puzzle chain may hold: the ones that keep an image-shaped tensor.
-CHAIN_TYPES = ("conv2d", "conv_transpose2d", "maxpool2d", "avgpool2d", "adaptiveavgpool2d",
-               "relu", "batchnorm2d", "dropout")
+CHAIN_TYPES = (*SIZED_TYPES, "relu", "batchnorm2d", "dropout")
 
 
 def _traced(input_shape: Sequence[int], layers: Sequence[Layer]) -> NetworkTrace:
@@ -167,25 +178,89 @@ def _toml_value(value: object) -> str:
     return repr(value)
 
 
+@dataclass(frozen=True)
+class ChainPart:
+    """One puzzle of a quiz chain: a run of image-shaped layers and the input it starts from;
+    ``first``/``last`` are the trace paths of its first and last layer."""
+
+    input_shape: Shape
+    layers: tuple[Layer, ...]
+    first: Path
+    last: Path
+
+
+def chain_parts(rows: Sequence[TraceRow]) -> tuple[list[ChainPart], TraceRow | None]:
+    """The parts of a traced network a quiz can ask about: each run of layers that keep an
+    image-shaped tensor, and inside a residual block each of its paths. They end at the first
+    layer whose output is no longer an image (Flatten), returned as the second value."""
+    parts: list[ChainPart] = []
+    run: list[TraceRow] = []
+
+    def close_run() -> None:
+        if any(r.layer.type in SIZED_TYPES for r in run):  # ReLU alone asks nothing
+            parts.append(ChainPart(run[0].in_shape, tuple(r.layer for r in run), run[0].path,
+                                   run[-1].path))
+            run.clear()
+
+    for row in rows:
+        if row.layer.type in CHAIN_TYPES:
+            run.append(row)
+            continue
+        close_run()
+        if not isinstance(row.layer, Residual):
+            return parts, row
+        for name in ("main", "shortcut"):
+            inner, stop = chain_parts(row.paths[name])
+            parts += inner
+            if stop is not None:
+                return parts, stop
+    close_run()
+    return parts, None
+
+
+def _part_place(part: ChainPart) -> str:
+    """``layers 1-4`` at the top level, ``layer 5, main path`` inside a residual block."""
+    if len(part.first) > 1:
+        block = path_text(part.first[:-2])
+        return t(f"shapes_export.{part.first[-2]}_path", where=block)
+    first, last = int(part.first[0]) + 1, int(part.last[0]) + 1
+    if first == last:
+        return path_text(part.first)
+    return t("shapes_export.layers", first=first, last=last)
+
+
 def to_puzzle_pack(
     input_shape: Sequence[int], layers: Sequence[Layer], puzzle_id: str = "my-chain",
     title: str = "My chain",
 ) -> str:
-    """A puzzle pack with one quiz chain: the input, the layers in their dict form and the
-    traced answer. Only layers that keep an image-shaped tensor can be puzzle steps."""
-    for i, layer in enumerate(layers):
-        if layer.type not in CHAIN_TYPES:
-            raise ValueError(t("core.export.not_spatial", where=path_text((i,)),
-                               label=layer.label, types=", ".join(CHAIN_TYPES),
-                               type=layer.type))
+    """A puzzle pack that asks the network's shapes: one puzzle per part of the network that
+    keeps an image-shaped tensor (``chain_parts``), each with its input, its layers in their
+    dict form and the traced answer. A network that is one such part is one puzzle with the
+    pack's id; the layers from Flatten on are left out, with a comment saying so."""
     result = _traced(input_shape, layers)
-    steps = "".join(f"    {_toml_value(layer_dict(layer))},\n" for layer in layers)
-    return (
+    parts, stop = chain_parts(result.rows)
+    if not parts and stop is not None:
+        raise ValueError(t("core.export.not_spatial", where=path_text(stop.path),
+                           label=stop.label, types=", ".join(CHAIN_TYPES)))
+    if not parts:
+        raise ValueError(t("shapes_export.nothing_to_ask", types=", ".join(SIZED_TYPES)))
+    text = (
         "[pack]\nversion = 1\n"
-        f"id = {_toml_value(puzzle_id)}\ntitle = {_toml_value(title)}\n\n"
-        "[[puzzles]]\n"
-        f"id = {_toml_value(puzzle_id)}\n"
-        f"input = {_toml_value(list(result.input_shape))}\n"
-        f"layers = [\n{steps}]\n"
-        f"answer = {_toml_value(list(result.output_shape or ()))}\n"
+        f"id = {_toml_value(puzzle_id)}\ntitle = {_toml_value(title)}\n"
     )
+    if stop is not None:
+        text += "# " + t("shapes_export.chain_stops", where=path_text(stop.path),
+                         label=stop.label) + "\n"
+    for number, part in enumerate(parts, 1):
+        answer = trace(part.input_shape, part.layers).output_shape or ()
+        steps = "".join(f"    {_toml_value(layer_dict(layer))},\n" for layer in part.layers)
+        where = _part_place(part)
+        text += (
+            "\n[[puzzles]]\n"
+            + (f"# {where}\n" if len(parts) > 1 or stop is not None else "")
+            + f"id = {_toml_value(puzzle_id if len(parts) == 1 else f'{puzzle_id}-{number}')}\n"
+            f"input = {_toml_value(list(part.input_shape))}\n"
+            f"layers = [\n{steps}]\n"
+            f"answer = {_toml_value(list(answer))}\n"
+        )
+    return text

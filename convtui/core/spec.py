@@ -93,7 +93,7 @@ _TOKEN = re.compile(r"""
   | (?P<number>\d+\.\d*|\.\d+|\d+)
   | (?P<name>[A-Za-z_][A-Za-z_0-9]*)
   | (?P<punct>[(),=|:\[\]])
-""", re.VERBOSE)
+""", re.VERBOSE | re.ASCII)  # ASCII: \d would also match "٣", which int() reads as 3
 
 
 class SpecError(ValueError):

@@ -20,6 +20,9 @@ from convtui.quiz.model import Puzzle, dims_text
 from convtui.quiz.texts import cells
 
 _SEPARATORS = re.compile(r"[\s,x×*\[\]()]+")
+# ASCII digits only: int() would also read "٣" or "1_0", which are not answers to grade
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+(?=[eE]))([eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -96,10 +99,9 @@ def _read_field(dim: str, raw: int | str, expected: int) -> FieldCheck:
         text = str(raw).strip()
         if not text:
             return FieldCheck(dim, text, None, expected, t("quiz.answer.empty", dim=dim))
-        try:
-            value = int(text)
-        except ValueError:
+        if not _WHOLE.fullmatch(text):
             return FieldCheck(dim, text, None, expected, _not_whole(dim, text))
+        value = int(text)
     if value < 1:
         return FieldCheck(dim, text, None, expected,
                           t("quiz.answer.too_small", dim=dim, value=value))
@@ -107,11 +109,9 @@ def _read_field(dim: str, raw: int | str, expected: int) -> FieldCheck:
 
 
 def _not_whole(dim: str, text: str) -> str:
-    try:
-        float(text)
-    except ValueError:
-        return t("quiz.answer.not_number", dim=dim, text=text)
-    return t("quiz.answer.not_whole", dim=dim, text=text)
+    if _DECIMAL.fullmatch(text):
+        return t("quiz.answer.not_whole", dim=dim, text=text)
+    return t("quiz.answer.not_number", dim=dim, text=text)
 
 
 @dataclass(frozen=True)

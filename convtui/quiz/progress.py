@@ -9,8 +9,8 @@ language of the moment they are shown.
 
 Scoring: a right answer earns one point, except that a pack puzzle earns its point only the first
 time it is solved (so re-solving one cannot farm points). The streak counts right answers in a
-row; any wrong answer resets it to 0. Answers that could not be read (letters in a number field)
-are not attempts and change nothing.
+row; any wrong answer, and revealing an answer, resets it to 0. Answers that could not be read
+(letters in a number field) are not attempts and change nothing.
 """
 
 from __future__ import annotations
@@ -193,15 +193,24 @@ class ProgressStore:
         self.score += points
         self.streak = self.streak + 1 if correct else 0
         self.best_streak = max(self.best_streak, self.streak)
-        warning = None
+        return AttemptOutcome(
+            correct, points, self.score, self.streak, self.best_streak, self._save_or_warn()
+        )
+
+    def reveal(self) -> Message | None:
+        """Giving up on a puzzle ends the streak as a wrong answer does; saved at once.
+        Returns a warning when the progress could not be written."""
+        self.streak = 0
+        return self._save_or_warn()
+
+    def _save_or_warn(self) -> Message | None:
+        """Save; a failure is a warning to show, never fatal (the session keeps counting)."""
         try:
             self.save()
         except OSError as err:
-            warning = Message("quiz.progress.not_saved",
-                              {"path": self.path, "error": err.strerror or err})
-        return AttemptOutcome(
-            correct, points, self.score, self.streak, self.best_streak, warning
-        )
+            return Message("quiz.progress.not_saved",
+                           {"path": self.path, "error": err.strerror or err})
+        return None
 
     def record_of(self, puzzle: Puzzle) -> PuzzleRecord | None:
         """A pack puzzle's history (None if never attempted, and for practice puzzles)."""

@@ -160,14 +160,21 @@ def output_size_note(lesson: ConvLesson) -> str:
 
 def neuron(step: ConvStep, channel: int) -> Text:
     """One output cell as a perceptron: the window's values are its inputs, the kernel's weights
-    its weights, plus a bias."""
+    its weights, plus a bias. With several channels the neuron takes the window of every
+    channel (C × kH × kW inputs); the picture draws one channel's share of them."""
     values = step.values[channel].ravel()
     weights = step.weights[channel].ravel()
     vw = max(len(fmt(v)) for v in values)
     ww = max(len(fmt(w)) for w in weights)
     text = Text()
-    text.append(t("stepper.neuron.intro", inputs=len(values), weights=len(weights)) + "\n",
-                style="grey50")
+    channels, kh, kw = step.values.shape
+    if channels == 1:
+        intro = t("stepper.neuron.intro", inputs=len(values), weights=len(weights))
+    else:
+        intro = t("lesson.neuron.intro_channels", inputs=step.values.size,
+                  weights=step.weights.size, channels=channels, kh=kh, kw=kw,
+                  channel=channel, shown=len(values))
+    text.append(intro + "\n", style="grey50")
     text.append(f"{'x'.rjust(vw + 2)}   w\n", style="grey50")
     mid = len(values) // 2
     for k, (v, w) in enumerate(zip(values, weights, strict=True)):

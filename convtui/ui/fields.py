@@ -11,7 +11,12 @@ import re
 
 from convtui.i18n import t
 
-_SEPARATORS = re.compile(r"\s*[,x×]\s*|\s+")
+# ASCII digits only: Python's int() and float() also read "٣", "1_000" and " 3 ", which a
+# field must refuse rather than guess at.
+_INT = re.compile(r"[+-]?[0-9]+")
+_FLOAT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|nan)", re.I)
+# a pair: one number, or two separated by a comma, an x or spaces
+_PAIR = re.compile(r"([+-]?[0-9]+)(?:(?:\s*[,x×]\s*|\s+)([+-]?[0-9]+))?")
 
 
 class FieldError(ValueError):
@@ -20,33 +25,30 @@ class FieldError(ValueError):
 
 def parse_int(text: str, name: str, minimum: int | None = None) -> int:
     cleaned = text.strip()
-    try:
-        value = int(cleaned)
-    except ValueError:
-        raise FieldError(t("fields.int_expected", name=name, text=repr(cleaned))) from None
+    if not _INT.fullmatch(cleaned):
+        raise FieldError(t("fields.int_expected", name=name, text=repr(cleaned)))
+    value = int(cleaned)
     if minimum is not None and value < minimum:
         raise FieldError(t("fields.at_least", name=name, minimum=minimum, value=value))
     return value
 
 
 def parse_float(text: str, name: str) -> float:
-    try:
-        return float(text.strip())
-    except ValueError:
-        raise FieldError(t("fields.float_expected", name=name, text=repr(text.strip()))) \
-            from None
+    cleaned = text.strip()
+    if not _FLOAT.fullmatch(cleaned):
+        raise FieldError(t("fields.float_expected", name=name, text=repr(cleaned)))
+    return float(cleaned)
 
 
 def parse_pair(text: str, name: str, minimum: int | None = None) -> tuple[int, int]:
-    """'2' -> (2, 2); '1,2', '1x2', '(1, 2)' -> (1, 2)."""
+    """'2' -> (2, 2); '1,2', '1x2', '1 2', '(1, 2)' -> (1, 2); anything else ('2 x', '1,2,3')
+    is refused."""
     cleaned = text.strip()
-    parts = [p for p in _SEPARATORS.split(cleaned.strip("()[]")) if p]
-    try:
-        if len(parts) not in (1, 2):
-            raise ValueError
-        values = [int(p) for p in parts]
-    except ValueError:
-        raise FieldError(t("fields.pair_expected", name=name, text=repr(cleaned))) from None
+    inner = cleaned[1:-1].strip() if cleaned[:1] + cleaned[-1:] in ("()", "[]") else cleaned
+    match = _PAIR.fullmatch(inner)
+    if match is None:
+        raise FieldError(t("fields.pair_expected", name=name, text=repr(cleaned)))
+    values = [int(g) for g in match.groups() if g is not None]
     if minimum is not None and min(values) < minimum:
         raise FieldError(t("fields.at_least", name=name, minimum=minimum, value=repr(cleaned)))
     return (values[0], values[-1])

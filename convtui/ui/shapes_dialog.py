@@ -69,7 +69,7 @@ def templates(channels: int | None, features: int | None) -> list[tuple[str, str
 def parse_shape(text: str) -> Shape:
     """``1x3x32x32`` (2 to 4 dimensions) as a shape; SpecError otherwise."""
     stripped = text.strip()
-    if not re.fullmatch(r"\d+(x\d+){1,3}", stripped):
+    if not re.fullmatch(r"[0-9]+(x[0-9]+){1,3}", stripped):
         raise SpecError(text, 0, t("shapes.dialog.shape_form"))
     shape = parse_spec(f"{stripped}:").input_shape
     assert shape is not None
@@ -163,6 +163,8 @@ class LayerDialog(Localized, ModalScreen[LayerEdit | None]):
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
+        if not self.is_current:  # queued behind the press that closed the dialog (see finish)
+            return
         button = event.button.id or ""
         if button == "cancel":
             self.dismiss(None)
@@ -174,6 +176,8 @@ class LayerDialog(Localized, ModalScreen[LayerEdit | None]):
     def finish(self, action: str, check_only: bool = False) -> None:
         """Parse the text; dismiss with the edit (unless ``check_only``), or show why it does
         not parse."""
+        if not self.is_current:  # a second Enter queued behind the one that closed the dialog:
+            return  # dismissing again would pop the panel under it
         field = self.query_one("#dialog-text", Input)
         text = field.value
         try:

@@ -41,6 +41,9 @@ def make_exports(input_shape: Shape, layers: Sequence[Layer], name: str, title: 
     stem = f"{name}-{digest}"
     torch = toml = None
     torch_error = toml_error = ""
+    if not layers:
+        empty = t("shapes_export.no_layers")
+        return Exports(stem, None, empty, None, empty)
     try:
         torch = to_pytorch(input_shape, layers)
     except ValueError as err:

@@ -302,6 +302,8 @@ def totals_text(result: NetworkTrace) -> Text:
     """The line under the table: totals, or where the trace stopped and the fix (the ✗ row's
     detail has the whole story)."""
     error = result.error
+    if error is None and not result.rows:
+        return Text(t("shapes_export.no_layers"), style=_ERROR_STYLE)
     if error is not None:
         text = Text().append(t("shapes.totals.stops", where=error.where,
                                label=_label(error.layer)), style=_ERROR_STYLE)
@@ -314,6 +316,13 @@ def totals_text(result: NetworkTrace) -> Text:
     if result.output_shape is not None:
         text.append(" · " + t("shapes.totals.output", shape=shape_text(result.output_shape)))
     return text
+
+
+def unparsed_totals_text(err: SpecError) -> Text:
+    """The line under the table while the spec line does not parse: no totals, since the
+    network typed is not one yet (the table still shows the last one that parsed)."""
+    return Text(t("shapes_export.no_valid_network", column=err.position + 1),
+                style=_ERROR_STYLE)
 
 
 def spec_error_text(err: SpecError, width: int) -> Text:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from convtui.core.export import layer_dict, to_puzzle_pack, to_pytorch
-from convtui.core.network import parse_layer, trace
+from convtui.core.network import leaf_rows, parse_layer, trace
 from convtui.core.presets import PRESETS
 from convtui.core.spec import format_spec, parse_spec
 
@@ -57,14 +57,39 @@ def test_puzzle_pack_loads_in_quiz_mode(tmp_path: Path) -> None:
     assert [p.id for p in packs[0].puzzles] == ["lecture-chain"]
 
 
-def test_puzzle_pack_refuses_non_spatial_layers() -> None:
+def test_puzzle_pack_asks_the_image_part_and_says_where_it_ends() -> None:
     spec = parse_spec(PRESETS["tiny"].spec)
-    with pytest.raises(ValueError) as err:
+    data = tomllib.loads(to_puzzle_pack(spec.input_shape, spec.layers, "tiny"))
+    (puzzle,) = data["puzzles"]
+    assert puzzle["answer"] == [1, 5, 12, 12] and len(puzzle["layers"]) == 3
+    assert "# the quiz chain ends before layer 4 (flatten)" in to_puzzle_pack(
+        spec.input_shape, spec.layers)
+
+
+def test_puzzle_pack_refuses_a_network_with_nothing_to_ask() -> None:
+    spec = parse_spec("1x1x28x28: flatten linear(784,10)")
+    with pytest.raises(ValueError, match=r"^layer 1 \(flatten\): a quiz chain asks about"):
         to_puzzle_pack(spec.input_shape, spec.layers)
-    assert str(err.value) == (
-        "layer 4 (flatten): a quiz chain holds spatial layers only (conv2d, conv_transpose2d, "
-        "maxpool2d, avgpool2d, adaptiveavgpool2d, relu, batchnorm2d, dropout); remove flatten "
-        "to export it")
+    spec = parse_spec("1x1x28x28: relu")
+    with pytest.raises(ValueError, match="has no such layer"):
+        to_puzzle_pack(spec.input_shape, spec.layers)
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_exports_a_chain_the_quiz_loads_with_the_traced_shapes(
+        name: str, tmp_path: Path) -> None:
+    from convtui.quiz.loader import check_files
+
+    preset = PRESETS[name]
+    path = tmp_path / f"{name}.toml"
+    path.write_text(to_puzzle_pack(preset.input_shape, preset.layers, name))
+    packs, problems = check_files([path])
+    assert problems == []
+    traced = {(row.in_shape, row.out_shape) for row in leaf_rows(trace(
+        preset.input_shape, preset.layers).rows)}
+    for puzzle in packs[0].puzzles:
+        rows = puzzle.trace.rows
+        assert (rows[0].in_shape, rows[0].out_shape) in traced
 
 
 def test_exports_refuse_a_stack_that_does_not_trace() -> None:

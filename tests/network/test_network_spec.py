@@ -87,6 +87,8 @@ def test_presets_round_trip(name: str) -> None:
     ("1x28x28 conv(4,3)", 1, "expected a layer name, found '1x28x28' (an input shape goes "
                              "first, with a colon: 1x28x28: ...)"),
     ("maxpool(2, p=2.5)", 12, "padding: expected an int or [h, w], got 2.5"),
+    ("conv(٣,3)", 6, "unexpected character '٣'"),
+    ("١x28x28: relu", 1, "unexpected character '١'"),
 ])
 def test_parse_errors_point_at_the_column(text: str, column: int, message: str) -> None:
     with pytest.raises(SpecError) as info:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from convtui import i18n
 from convtui.quiz.answers import check_answer, explain, explanation_text, split_answer
@@ -48,6 +52,22 @@ def test_unreadable_field_gets_a_message_and_is_not_graded(puzzles, typed, messa
     check = check_answer(puzzles["conv-64-k7-s2"], [typed, "29"])
     assert not check.readable and not check.correct
     assert check.errors == (message,)
+
+
+@pytest.mark.parametrize("typed", ["٣", "٥٥", "５５", "5_5", "²", "55\u0665"])
+def test_digits_other_than_ascii_are_not_numbers(puzzles, typed) -> None:
+    check = check_answer(puzzles["alexnet-conv1"], [typed, "55"])
+    assert not check.readable
+    assert check.errors == (f"H: {typed!r} is not a number; type digits only, e.g. 28",)
+
+
+@given(st.text(max_size=8))
+def test_any_text_is_read_only_if_it_is_ascii_digits(puzzles, typed) -> None:
+    (field,) = check_answer(puzzles["alexnet-conv1"], [typed, "55"]).fields[:1]
+    whole = re.fullmatch(r"\s*[+-]?[0-9]+\s*", typed) is not None
+    assert (field.value is not None) == (whole and int(typed) >= 1)
+    if field.value is not None:
+        assert field.value == int(typed)
 
 
 def test_letters_in_several_fields_each_get_a_message(puzzles) -> None:

@@ -69,6 +69,15 @@ def test_scoring_streaks_and_history(lab) -> None:
     assert store.record_of(puzzle) is None  # practice puzzles keep no history
 
 
+def test_revealing_resets_the_streak_and_is_saved(lab) -> None:
+    store, _ = ProgressStore.load()
+    answer(store, lab.puzzles[0], [55, 55])
+    assert store.reveal() is None
+    assert (store.score, store.streak, store.best_streak) == (1, 0, 1)
+    again, _ = ProgressStore.load()
+    assert (again.score, again.streak, again.best_streak) == (1, 0, 1)
+
+
 def test_unreadable_answer_is_not_an_attempt(lab) -> None:
     store, _ = ProgressStore.load()
     with pytest.raises(ValueError, match="not an attempt"):

@@ -168,6 +168,24 @@ async def test_reveal_shows_the_answer_without_a_point_and_stays_revealed() -> N
         assert "this is the first puzzle" in text_of(app, "#status")
 
 
+async def test_reveal_ends_the_streak_as_a_wrong_answer_does(
+        user_dirs: dict[str, Path]) -> None:
+    app = quiz_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await answer(pilot, "55", "55")
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Score 1 · Streak 1 · Best streak 1" in text_of(app, "#status")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        status = text_of(app, "#status")
+        assert "Score 1 · Streak 0 · Best streak 1" in status
+        assert "revealed: no point, and the streak starts again at 0" in status
+        saved = json.loads((user_dirs["data"] / "progress.json").read_text())
+        assert (saved["streak"], saved["best_streak"]) == (0, 1)
+
+
 async def test_progress_and_score_survive_a_restart() -> None:
     app = quiz_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -193,7 +211,8 @@ async def test_progress_and_score_survive_a_restart() -> None:
         assert not again.screen.query_one("#answer-H", Input).disabled
         await answer(pilot, "55", "55")
         assert "(solved before, so no new point)" in text_of(again, "#verdict")
-        assert "Score 1 · Streak 2 · Best streak 2" in text_of(again, "#status")
+        # the reveal ended the streak carried over from the first session
+        assert "Score 1 · Streak 1 · Best streak 1" in text_of(again, "#status")
 
 
 async def test_a_broken_pack_file_is_reported_and_the_shipped_packs_still_load(

@@ -384,15 +384,41 @@ async def test_export_shows_and_saves_pytorch_code_and_a_quiz_chain(user_dirs) -
         assert f"convtui quiz --pack {toml}" in note.replace("\n", "")
 
 
-async def test_a_network_with_flatten_exports_code_but_no_quiz_chain(user_dirs) -> None:
-    app = shapes_app(preset="lab")
+@pytest.mark.parametrize("preset", ["lab", "resnet18"])
+async def test_w_saves_both_files_for_a_network_with_flatten(user_dirs, preset: str) -> None:
+    app = shapes_app(preset=preset)
     async with app.run_test(size=SIZE) as pilot:
+        assert "w saves both" in text_of(app, "#export-note")
         await pilot.press("w")
         folder: Path = user_dirs["data"] / "exports"
-        assert [p.suffix for p in folder.iterdir()] == [".py"]
-        assert "no quiz chain: layer 7 (flatten): a quiz chain holds spatial layers only" in \
-            text_of(app, "#export-note").replace("\n", " ")
-        assert text_of(app, "#toml-code").startswith("✗ layer 7 (flatten)")
+        assert sorted(p.suffix for p in folder.iterdir()) == [".py", ".toml"]
+        (toml,) = folder.glob("*.toml")
+        packs, problems = check_files([toml])
+        assert problems == [] and packs[0].puzzles
+
+
+async def test_the_note_says_when_only_the_code_can_be_saved(user_dirs) -> None:
+    app = shapes_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "ctrl+u", *"1x1x28x28: flatten linear(784,10)", "enter")
+        await pilot.pause()
+        note = text_of(app, "#export-note").replace("\n", " ")
+        assert "w saves the PyTorch code to" in note and "there is no quiz chain" in note
+        await pilot.press("w")
+        assert [p.suffix for p in (user_dirs["data"] / "exports").iterdir()] == [".py"]
+
+
+async def test_no_valid_network_is_said_instead_of_zero_totals() -> None:
+    app = shapes_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "ctrl+u")
+        await pilot.pause()
+        assert "no valid network yet: it has no layers" in text_of(app, "#totals")
+        await pilot.press(*"1x1x28x28: conv(5")
+        await pilot.pause()
+        totals = text_of(app, "#totals")
+        assert "no valid network: the spec line does not parse" in totals
+        assert "total 0 params" not in totals
 
 
 async def test_check_with_pytorch_agrees() -> None:

@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Select, Static, TabbedContent, TabPane
 
 from convtui.i18n import t
+from convtui.ui.lesson_compare import same_numbers
 from convtui.ui.lesson_settings import LessonSettings
 from convtui.ui.screens.stepping import SteppingPanel
 
@@ -50,12 +51,12 @@ class LessonPanel(SteppingPanel, Generic[L]):
     SETTINGS and run PyTorch in ``pytorch_checks``."""
 
     SETTINGS: ClassVar[type[LessonSettings]]
-    FIRST_SETTING: ClassVar[str]  # the id of the field focused when the settings open
 
     def __init__(self, lesson: L) -> None:
         super().__init__()
         self.lesson = lesson
         self.check_outcome: CheckOutcome = "prompt"
+        self.checked: L | None = None  # the lesson the check outcome is about
         self._failed: Callable[[], L] | None = None  # asked again to word its error anew
         self._ready = False  # settings report changes once their first values are shown
 
@@ -105,6 +106,7 @@ class LessonPanel(SteppingPanel, Generic[L]):
     def set_lesson(self, lesson: L) -> None:
         self.lesson = lesson
         self.redraw()
+        self.show_check()  # a check of other numbers says so
 
     def relabel(self) -> None:
         views = self.query_one("#views", TabbedContent)
@@ -141,11 +143,7 @@ class LessonPanel(SteppingPanel, Generic[L]):
             await pane.mount(settings)
             settings.show(self.lesson)
             self.call_after_refresh(self._set_ready)
-        pane.display = not pane.display
-        if pane.display:
-            self.query_one(f"#{self.FIRST_SETTING}").focus()
-        else:
-            self.set_focus(None)
+        self.show_settings(not pane.display)
 
     def _set_ready(self) -> None:
         self._ready = True
@@ -201,7 +199,7 @@ class LessonPanel(SteppingPanel, Generic[L]):
         raise NotImplementedError
 
     def action_check(self) -> None:
-        self.check_outcome = "running"
+        self.check_outcome, self.checked = "running", self.lesson
         self.show_check()
         self.action_show_tab("code")
         self.run_check(self.lesson)
@@ -213,18 +211,29 @@ class LessonPanel(SteppingPanel, Generic[L]):
             outcome = self.pytorch_checks(lesson)
         except ImportError:
             outcome = "no_torch"
-        self.app.call_from_thread(self._checked, outcome)
+        self.app.call_from_thread(self._checked, lesson, outcome)
 
-    def _checked(self, outcome: CheckOutcome) -> None:
+    def _checked(self, lesson: L, outcome: CheckOutcome) -> None:
+        if lesson is not self.checked:
+            return  # a check the user has asked again since
         self.check_outcome = outcome
         self.show_check()
+        if self.check_is_stale():
+            self.update_status(t("lesson.check.stale"))
+            return
         if isinstance(outcome, list):
             outcome = "agrees" if all(result.ok for _, result in outcome) else "disagrees"
         self.update_status(t(f"{self.PANEL}.check.{outcome}"))
 
+    def check_is_stale(self) -> bool:
+        """Whether the check shown (or running) was asked for numbers no longer shown."""
+        return self.checked is not None and not same_numbers(self.checked, self.lesson)
+
     def show_check(self) -> None:
         outcome = self.check_outcome
-        if isinstance(outcome, str):
+        if self.check_is_stale():
+            text = t("lesson.check.stale")
+        elif isinstance(outcome, str):
             text = t(f"{self.PANEL}.check.{outcome}")
         else:
             text = "\n".join(("✓ " if result.ok else "✗ ")

@@ -406,7 +406,11 @@ class QuizScreen(PanelScreen):
         state = quiz_round.state
         state.typed = tuple(self.field(dim).value for dim in quiz_round.puzzle.dims)
         state.outcome = REVEALED
-        self.show_puzzle(message=Message("quiz.status.revealed"))
+        warning = self.store.reveal()
+        if warning:
+            self.warnings.append(warning)
+            self.draw("#notice")
+        self.show_puzzle(message=warning or Message("quiz.status.revealed"))
 
     def action_move(self, delta: int) -> None:
         if self.round is None:

@@ -53,6 +53,7 @@ from convtui.ui.shapes_view import (
     spec_error_text,
     table_rows,
     totals_text,
+    unparsed_totals_text,
 )
 
 DEFAULT_PRESET = "lecture"
@@ -318,6 +319,7 @@ class ShapesScreen(PanelScreen):
         box.display = err is not None
         if err is not None:
             box.update(spec_error_text(err, max(self.size.width - 2, 20)))
+            self.query_one("#totals", Static).update(unparsed_totals_text(err))
             self.update_status(lambda: t("shapes.status.spec_error", error=str(err)))
 
     def action_focus_spec(self) -> None:
@@ -466,6 +468,14 @@ class ShapesScreen(PanelScreen):
 
     # export --------------------------------------------------------------------------------
     def _default_export_note(self) -> str:
+        """What w will save for this network: both files, the code alone, or nothing."""
+        exports = self.exports
+        assert exports is not None
+        if exports.torch is None:
+            return t("shapes_export.note_nothing", error=exports.torch_error)
+        if exports.toml is None:
+            return t("shapes_export.note_code_only", folder=str(export_dir()),
+                     error=exports.toml_error)
         return t("shapes.export.note", folder=str(export_dir()))
 
     def _show_exports(self) -> None:
@@ -508,6 +518,9 @@ class ShapesScreen(PanelScreen):
 
     # PyTorch -------------------------------------------------------------------------------
     def action_check(self) -> None:
+        if not self.stack:
+            self.update_status(lambda: t("shapes_export.no_layers"))
+            return
         error = self.traced.error
         if error is not None:
             self.update_status(lambda: t("shapes.status.check_error", where=error.where))

@@ -38,6 +38,7 @@ from convtui.ui.fields import (
     show_pair,
 )
 from convtui.ui.format import fmt, fmt_full
+from convtui.ui.lesson_compare import same_numbers
 from convtui.ui.mnist_digits import MnistDigits
 from convtui.ui.screens.edit_cell import EditCellScreen
 from convtui.ui.screens.stepping import SteppingPanel
@@ -177,6 +178,7 @@ class StepperSettings(Vertical):
 
 class StepperScreen(MnistDigits, SteppingPanel):
     PANEL = "stepper"
+    FIRST_SETTING = "input-preset"
     PRESETS: ClassVar[tuple[str, ...]] = ("lecture", "stride-padding", "multichannel")
 
     DEFAULT_CSS = """
@@ -220,6 +222,7 @@ class StepperScreen(MnistDigits, SteppingPanel):
         self.notice: Callable[[], str] | None = None
         #: What the PyTorch check says: "prompt", "running", "no_torch" or its result.
         self.check_outcome: str | CheckResult = "prompt"
+        self.checked: ConvLesson | None = None  # the lesson the check outcome is about
         self.tab = "arith"
         self._mnist_notice: Callable[[], str] | None = None  # the notice of MNIST's failure
         self._settings_failed = False  # the settings show an error: word it again on relabel
@@ -309,6 +312,8 @@ class StepperScreen(MnistDigits, SteppingPanel):
 
     def _check_text(self) -> str:
         check = self.check_outcome
+        if self.checked is not None and not same_numbers(self.checked, self.lesson):
+            return t("lesson.check.stale")  # asked for numbers no longer shown
         if isinstance(check, str):
             return t(f"stepper.check.{check}")
         if check.ok:
@@ -432,11 +437,7 @@ class StepperScreen(MnistDigits, SteppingPanel):
             await pane.mount(settings)
             settings.fill(self.lesson, self.digit)
             self.call_after_refresh(self._set_ready)
-        pane.display = not pane.display
-        if pane.display:
-            self.query_one("#input-preset", Select).focus()
-        else:
-            self.set_focus(None)
+        self.show_settings(not pane.display)
 
     # grids -----------------------------------------------------------------------------
     @on(HeatGrid.CellClicked, "#output-grid")
@@ -699,7 +700,7 @@ class StepperScreen(MnistDigits, SteppingPanel):
 
     # PyTorch ---------------------------------------------------------------------------
     def action_check(self) -> None:
-        self.check_outcome = "running"
+        self.check_outcome, self.checked = "running", self.lesson
         self._draw_check()
         self.action_show_tab("code")
         self.run_check(self.lesson)
@@ -715,9 +716,11 @@ class StepperScreen(MnistDigits, SteppingPanel):
                                 lesson.flip, lesson.trace.output)
         except ImportError:
             result = "no_torch"
-        self.app.call_from_thread(self._checked, result)
+        self.app.call_from_thread(self._checked, lesson, result)
 
-    def _checked(self, result: str | CheckResult) -> None:
+    def _checked(self, lesson: ConvLesson, result: str | CheckResult) -> None:
+        if lesson is not self.checked:
+            return  # a check the user has asked again since
         self.check_outcome = result
         self._draw_check()
         self.update_status(self._check_text())

@@ -1,7 +1,8 @@
-"""A panel that walks through an output one cell at a time: step, jump, play and speed.
+"""A panel that walks through an output one cell at a time: step, jump, play and speed, with
+a settings pane (``#settings``) that Escape closes.
 
 Subclasses say how many steps there are, which one is shown, how to show another, and what
-the status line says; the keys and the player live here once.
+the status line says; the keys, the player and opening / closing the pane live here once.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ class SteppingPanel(PanelScreen):
         Binding("space", "play", "keys.stepper.play", key_display="␣"),
         Binding("plus,equals_sign", "speed(1)", "keys.stepper.faster", show=False),
         Binding("minus", "speed(-1)", "keys.stepper.slower", show=False),
+        Binding("escape", "close_settings", "keys.lesson.close_settings", key_display="Esc"),
     ]
+    FIRST_SETTING: ClassVar[str]  # the id of the field focused when the settings open
 
     def __init__(self) -> None:
         super().__init__()
@@ -51,6 +54,29 @@ class SteppingPanel(PanelScreen):
         raise NotImplementedError
 
     # shared ------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape (and its footer entry) only while the settings pane is open."""
+        if action == "close_settings":
+            return self.settings_open
+        return super().check_action(action, parameters)
+
+    @property
+    def settings_open(self) -> bool:
+        return any(pane.display for pane in self.query("#settings"))
+
+    def show_settings(self, shown: bool) -> None:
+        """Open the (mounted) settings pane with its first field focused, or close it and give
+        the keys back to the lesson."""
+        self.query_one("#settings").display = shown
+        if shown:
+            self.query_one(f"#{self.FIRST_SETTING}").focus()
+        else:
+            self.set_focus(None)
+        self.refresh_bindings()
+
+    def action_close_settings(self) -> None:
+        self.show_settings(False)
+
     def playing_note(self) -> str:
         """For the status line while the player runs, else ''."""
         return t("stepper.play.playing", rate=self.rate()) if self.player else ""

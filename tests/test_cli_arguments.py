@@ -1,0 +1,40 @@
+"""Where ``--data-dir`` may go on the command line, and what is said when it is misplaced."""
+
+from __future__ import annotations
+
+import pytest
+
+from convtui import i18n
+from convtui.cli import parse_arguments
+
+
+@pytest.mark.parametrize(("argv", "command", "folder"), [
+    (["--data-dir", "/data"], None, "/data"),  # no subcommand: the Stepper
+    (["--data-dir", "/data", "stepper"], "stepper", "/data"),
+    (["--data-dir", "/data", "pool"], "pool", "/data"),
+    (["--data-dir", "/data", "train"], "train", "/data"),
+    (["--data-dir", "/data", "tour"], "tour", "/data"),
+    (["--data-dir", "/first", "stepper", "--data-dir", "/after"], "stepper", "/after"),
+    (["pool", "--data-dir", "/data"], "pool", "/data"),
+])
+def test_data_dir_is_taken_before_or_after_the_subcommand(argv, command, folder) -> None:
+    args = parse_arguments(argv)
+    assert (args.command, args.data_dir) == (command, folder)
+    assert not hasattr(args, "data_dir_first")
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "convtui: error: --data-dir belongs to a panel that reads MNIST, not to quiz (it is "
+           "taken by: stepper, pool, train, tour); e.g. convtui stepper --data-dir DIR"),
+    ("ko", "convtui: 오류: --data-dir은 MNIST를 읽는 패널의 옵션이며 quiz에는 쓸 수 없습니다 "
+           "(쓸 수 있는 명령: stepper, pool, train, tour). 예: convtui stepper --data-dir DIR"),
+])
+def test_data_dir_before_a_panel_without_one_says_where_it_belongs(
+        lang: str, expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+    i18n.set_language(lang)
+    with pytest.raises(SystemExit) as exit_info:
+        parse_arguments(["--data-dir", "/tmp", "quiz"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert expected in err
+    assert "invalid choice" not in err and "잘못된 선택" not in err
