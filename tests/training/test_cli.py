@@ -22,7 +22,7 @@ from training_helpers import (
 from convtui.training import mnist_source
 from convtui.training.cli import config_from_args
 from convtui.training.config import TrainConfig
-from convtui.training.events import EventTail, read_events
+from convtui.training.events import EventTail
 from convtui.training.runs import EVENTS_FILE, list_runs, read_config, read_json
 
 
