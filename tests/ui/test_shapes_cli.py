@@ -68,12 +68,11 @@ def test_print_toml_is_a_quiz_chain(capsys) -> None:
     assert puzzle["answer"] == [1, 8, 8, 8]
 
 
-def test_print_toml_of_a_network_with_flatten_says_why_not(capsys) -> None:
-    assert run_shapes(parse("--preset", "tiny", "--print", "toml")) == 1
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err.startswith(
-        "convtui shapes: layer 4 (flatten): a quiz chain holds spatial layers only")
+def test_print_toml_of_a_network_with_flatten_stops_the_chain_there(capsys) -> None:
+    assert run_shapes(parse("--preset", "tiny", "--print", "toml")) == 0
+    out = capsys.readouterr().out
+    assert "# the quiz chain ends before layer 4 (flatten)" in out
+    assert "# layers 1–3" in out and "flatten" not in out.split("[[puzzles]]", 1)[1]
 
 
 @pytest.mark.parametrize("print_as", [None, "table"])
