@@ -22,6 +22,7 @@ from convtui.core.conv import (
     check_channels,
     conv_geometry,
     pad_input,
+    plane_and_kernels,
 )
 from convtui.core.errors import refuse
 from convtui.core.geometry import Padding
@@ -29,7 +30,6 @@ from convtui.core.transpose import (
     StampGeometry,
     StampTrace,
     check_step_index,
-    plane_and_kernels,
     scatter_kernels,
 )
 

@@ -289,6 +289,24 @@ class ConvTrace:
         return hits
 
 
+def plane_and_kernels(x: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(H, W) or (C, H, W) with a (kH, kW) or (C, kH, kW) kernel, as conv_trace takes them,
+    brought to (C, H, W) and (C, kH, kW)."""
+    x3 = np.asarray(x, dtype=np.float64)
+    w3 = np.asarray(weight, dtype=np.float64)
+    if x3.ndim == 2:
+        x3 = x3[None]
+    if w3.ndim == 2:
+        w3 = w3[None]
+    if x3.ndim != 3 or w3.ndim != 3:
+        raise refuse("input", "core.conv.trace_rank", input=tuple(np.shape(x)),
+                     kernel=tuple(np.shape(weight)))
+    if w3.shape[0] != x3.shape[0]:
+        raise refuse("weight", "core.conv.trace_channels", kernel=w3.shape[0],
+                     input=x3.shape[0])
+    return x3, w3
+
+
 def conv_trace(
     x: np.ndarray,
     weight: np.ndarray,
@@ -303,18 +321,7 @@ def conv_trace(
 
     x is (H, W) or (C, H, W); weight is (kH, kW) or (C, kH, kW), matching x's channels. The
     output is the same as ``conv2d`` for the same arguments."""
-    x3 = np.asarray(x, dtype=np.float64)
-    w3 = np.asarray(weight, dtype=np.float64)
-    if x3.ndim == 2:
-        x3 = x3[None]
-    if w3.ndim == 2:
-        w3 = w3[None]
-    if x3.ndim != 3 or w3.ndim != 3:
-        raise refuse("input", "core.conv.trace_rank", input=tuple(np.shape(x)),
-                     kernel=tuple(np.shape(weight)))
-    if w3.shape[0] != x3.shape[0]:
-        raise refuse("weight", "core.conv.trace_channels", kernel=w3.shape[0],
-                     input=x3.shape[0])
+    x3, w3 = plane_and_kernels(x, weight)
     output = conv2d(x3, w3[None], np.array([bias], dtype=np.float64), stride, padding,
                     dilation, 1, padding_mode, flip)[0]
     weights = flip_kernel(w3) if flip else w3

@@ -15,8 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from convtui.core.conv import as_nchw, check_bias, check_channels, flip_kernel
-from convtui.core.errors import refuse
+from convtui.core.conv import (
+    as_nchw,
+    check_bias,
+    check_channels,
+    flip_kernel,
+    plane_and_kernels,
+)
 from convtui.core.geometry import (
     Explanation,
     check_non_negative,
@@ -320,24 +325,6 @@ class StampTrace:
 def check_step_index(index: int, count: int) -> None:
     if not 0 <= index < count:
         raise IndexError(t("core.conv.step_outside", index=index, last=count - 1))
-
-
-def plane_and_kernels(x: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(H, W) or (C, H, W) with a (kH, kW) or (C, kH, kW) kernel, as conv_trace takes them,
-    brought to (C, H, W) and (C, kH, kW)."""
-    x3 = np.asarray(x, dtype=np.float64)
-    w3 = np.asarray(weight, dtype=np.float64)
-    if x3.ndim == 2:
-        x3 = x3[None]
-    if w3.ndim == 2:
-        w3 = w3[None]
-    if x3.ndim != 3 or w3.ndim != 3:
-        raise refuse("input", "core.conv.trace_rank", input=tuple(np.shape(x)),
-                     kernel=tuple(np.shape(weight)))
-    if w3.shape[0] != x3.shape[0]:
-        raise refuse("weight", "core.conv.trace_channels", kernel=w3.shape[0],
-                     input=x3.shape[0])
-    return x3, w3
 
 
 def conv_transpose_trace(
