@@ -15,17 +15,25 @@ import pytest
 
 
 class Terminal:
-    """A tmux session running one command; type keys, read the screen."""
+    """A tmux session running one command; type keys, read the screen.
+
+    Each terminal has a tmux server of its own (``-L name``): with one shared server, a test
+    on another pytest worker that closes the last session stops the server while this one is
+    connecting ("server exited unexpectedly")."""
 
     def __init__(self, name: str) -> None:
         self.name = name
 
+    def tmux(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        """Run one tmux command against this terminal's own server."""
+        return subprocess.run(["tmux", "-L", self.name, *args], **kwargs)
+
     def send(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        self.tmux("send-keys", "-t", self.name, *keys, check=True)
 
     def screen(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], check=True,
-                              capture_output=True, text=True).stdout
+        return self.tmux("capture-pane", "-p", "-t", self.name, check=True,
+                         capture_output=True, text=True).stdout
 
     def wait_for(self, text: str, timeout: float = 30.0) -> str:
         deadline = time.monotonic() + timeout
@@ -51,7 +59,7 @@ def terminal(user_dirs: dict[str, Path]) -> Iterator[callable]:
     if shutil.which("tmux") is None:
         pytest.fail("tmux is needed for the end-to-end tests (apt-get install tmux)")
     convtui = Path(sys.executable).with_name("convtui")
-    sessions: list[str] = []
+    sessions: list[Terminal] = []
 
     def start(*args: str, env: dict[str, str] | None = None, width: int = 100,
               height: int = 32) -> Terminal:
@@ -60,14 +68,15 @@ def terminal(user_dirs: dict[str, Path]) -> Iterator[callable]:
         exports = " ".join(f"{k}={_quote(v)}" for k, v in environment.items()
                            if k.startswith(("CONVTUI_", "NO_COLOR", "LANG", "LC_")))
         command = f"env {exports} {convtui} {' '.join(args)}; sleep 30"
-        subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", str(width), "-y",
-                        str(height), command], check=True, env=environment)
-        sessions.append(name)
-        return Terminal(name)
+        term = Terminal(name)
+        term.tmux("-f", "/dev/null", "new-session", "-d", "-s", name, "-x", str(width), "-y",
+                  str(height), command, check=True, env=environment)
+        sessions.append(term)
+        return term
 
     yield start
-    for name in sessions:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+    for term in sessions:
+        term.tmux("kill-server", capture_output=True)
 
 
 def _quote(value: str) -> str:

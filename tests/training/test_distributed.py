@@ -29,6 +29,9 @@ from convtui.training.runs import (
     run_info,
 )
 
+#: The launcher's ranks are heavy on two cores: these tests run one after another, on one worker.
+pytestmark = pytest.mark.xdist_group("ddp")
+
 SMALL = ("--model", "tiny", "--epochs", "2", "--limit-train", "400", "--limit-test", "200",
          "--batch-size", "50", "--log-every", "2", "--threads", "1", "--seed", "4",
          "--nproc", "2")
@@ -116,7 +119,8 @@ def test_job_started_as_the_panel_does_runs_under_the_launcher(
                          processes=2)
     run_dir = create_run(config, tmp_path / "run")
     job = start_job(run_dir)
-    assert job.process.wait(timeout=120) == 0
+    code = job.process.wait(timeout=180)
+    assert code == 0, (run_dir / "job.log").read_text(errors="replace")[-4000:]
     info = run_info(run_dir)
     assert info.status == "finished" and info.pid is None
     assert not (run_dir / "job.pid").exists()
