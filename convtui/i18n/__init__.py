@@ -71,6 +71,18 @@ def t(key: str, /, **params: Any) -> str:
     return attach_particles(text.format(**params) if params else text)
 
 
+def plural_key(key: str, count: int) -> str:
+    """The key of the form of ``key`` that fits ``count``: ``key.one`` for 1, else
+    ``key.other``. A language without plural forms (Korean) gives both the same text."""
+    return f"{key}.{'one' if count == 1 else 'other'}"
+
+
+def tn(key: str, count: int, /, **params: Any) -> str:
+    """``t`` of the form of ``key`` that fits ``count``, with ``{count}`` filled: "1 epoch",
+    "2 epochs"."""
+    return t(plural_key(key, count), count=count, **params)
+
+
 def has(key: str) -> bool:
     """Whether ``key`` names a string (used for labels that may or may not be keys)."""
     return key in catalogue(DEFAULT)

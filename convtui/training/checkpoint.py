@@ -6,15 +6,14 @@ run directory holds either the previous complete checkpoint or the new one, neve
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from convtui import atomic
 from convtui.i18n import t
 from convtui.training.errors import TrainingError
-from convtui.training.runs import temp_path
 
 #: 2: the learning-rate scheduler's state is saved too (format 1 checkpoints have none).
 FORMAT = 2
@@ -22,27 +21,8 @@ FORMAT = 2
 
 def save_checkpoint(path: Path, state: dict[str, Any]) -> None:
     """Atomically replace ``path`` with ``state`` (torch.save), synced to disk."""
-    tmp = temp_path(path)
-    try:
-        with tmp.open("wb") as handle:
-            torch.save({"format": FORMAT, **state}, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX; Windows has no directory handles to sync)."""
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    with atomic.replacing(path, "wb") as handle:
+        torch.save({"format": FORMAT, **state}, handle)
 
 
 def load_checkpoint(path: Path, device: torch.device | str = "cpu") -> dict[str, Any] | None:

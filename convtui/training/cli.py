@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 from rich.console import Console
 
-from convtui.i18n import t
+from convtui.fields import FieldError, parse_float, parse_int
+from convtui.i18n import t, tn
 from convtui.training.config import (
     DEFAULT_VISDOM_URL,
     DEVICES,
@@ -24,7 +25,6 @@ from convtui.training.config import (
     MODEL_SUMMARIES,
     TENSORBOARD_SUBFOLDER,
     TrainConfig,
-    check_reporting,
     model_summary,
 )
 from convtui.training.errors import TrainingError
@@ -41,21 +41,24 @@ CHANGEABLE_ON_RESUME = ("epochs", "device", "data_dir", "log_every", "threads",
                         "tensorboard", "visdom", "processes")
 
 
-def _positive_int(text: str) -> int:
+def _strict_int(text: str, fallback: int) -> int:
+    """``text`` as a whole number in ASCII digits (int() also reads "٣" and "1_000"), or
+    ``fallback``, a value the caller refuses, so such text gets the caller's message."""
     try:
-        value = int(text)
-    except ValueError:
-        value = 0
+        return parse_int(text, "")
+    except FieldError:
+        return fallback
+
+
+def _positive_int(text: str) -> int:
+    value = _strict_int(text, 0)
     if value < 1:
         raise argparse.ArgumentTypeError(t("training.cli.bad_positive", text=repr(text)))
     return value
 
 
 def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
+    value = _strict_int(text, -1)
     if not 0 <= value < 2**63:
         raise argparse.ArgumentTypeError(t("training.cli.bad_seed", text=repr(text)))
     return value
@@ -63,8 +66,8 @@ def _seed(text: str) -> int:
 
 def _learning_rate(text: str) -> float:
     try:
-        value = float(text)
-    except ValueError:
+        value = parse_float(text, "")
+    except FieldError:
         value = 0.0
     if not 0 < value < 10:
         raise argparse.ArgumentTypeError(t("training.cli.bad_lr", text=repr(text)))
@@ -72,10 +75,7 @@ def _learning_rate(text: str) -> float:
 
 
 def _shift(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
+    value = _strict_int(text, -1)
     if not 0 <= value <= MAX_AUGMENT_SHIFT:
         raise argparse.ArgumentTypeError(t("training.cli.bad_shift", text=repr(text),
                                            maximum=MAX_AUGMENT_SHIFT))
@@ -93,7 +93,8 @@ class _TensorBoardFolder(argparse.Action):
         setattr(namespace, self.dest, folder)
 
 
-def _url(text: str) -> str:
+def visdom_url(text: str) -> str:
+    """A Visdom server's URL as --visdom and the Train form take it (no trailing slash)."""
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise argparse.ArgumentTypeError(t("training.ecosystem.bad_url", text=repr(text)))
@@ -142,7 +143,8 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     report.add_argument("--tensorboard", nargs="?", action=_TensorBoardFolder, metavar="DIR",
                         help=_help("training.ecosystem.tensorboard_help",
                                    default=TENSORBOARD_SUBFOLDER))
-    report.add_argument("--visdom", nargs="?", const=DEFAULT_VISDOM_URL, type=_url, metavar="URL",
+    report.add_argument("--visdom", nargs="?", const=DEFAULT_VISDOM_URL, type=visdom_url,
+                        metavar="URL",
                         help=_help("training.ecosystem.visdom_help", default=DEFAULT_VISDOM_URL))
     report.add_argument("--nproc", dest="processes", type=_positive_int, metavar="N",
                         help=_help("training.ecosystem.nproc_help"))
@@ -197,11 +199,11 @@ def run_headless(args: argparse.Namespace) -> int:
         errors.print(t("training.cli.interrupted"))
         return 130
     if summary["status"] == "stopped":
-        console.print(t("training.cli.stopped", epochs=summary["epochs_completed"],
-                        run=str(run_dir)))
+        console.print(tn("training.cli.stopped", summary["epochs_completed"],
+                         epochs=summary["epochs_completed"], run=str(run_dir)))
         return 130
-    console.print(t("training.cli.finished", accuracy=f"{summary['test_accuracy']:.2%}",
-                    epochs=summary["epochs_completed"],
+    console.print(tn("training.cli.finished", summary["epochs_completed"],
+                     accuracy=f"{summary['test_accuracy']:.2%}", epochs=summary["epochs_completed"],
                     speed=f"{summary['train_images_per_second']:,.0f}",
                     seconds=f"{summary['wall_seconds']:.1f}", run=str(run_dir)))
     return 0
@@ -210,7 +212,6 @@ def run_headless(args: argparse.Namespace) -> int:
 def _prepare_new(args: argparse.Namespace, progress: DownloadProgress) -> Path:
     """A new run folder, made once the data and device are known to work."""
     config = config_from_args(args)
-    check_reporting(config)
     check_environment(config, progress)
     return create_run(config, Path(args.run_dir) if args.run_dir else None)
 
@@ -245,10 +246,9 @@ def _prepare_resume(args: argparse.Namespace, console: Console,
         raise TrainingError(t("training.cli.resume_fewer", epochs=config.epochs, done=done,
                               run=str(run_dir)))
     if info.status == "finished" and done >= config.epochs:
-        console.print(t("training.cli.resume_finished", run=str(run_dir), epochs=done,
-                        accuracy=f"{info.test_accuracy:.2%}"))
+        console.print(tn("training.cli.resume_finished", done, run=str(run_dir), epochs=done,
+                         accuracy=f"{info.test_accuracy:.2%}"))
         return None
-    check_reporting(config)
     check_environment(config, progress)
     write_config(run_dir, config)
     return run_dir

@@ -32,6 +32,9 @@ MAX_AUGMENT_SHIFT = 4
 #: (a relative ``tensorboard`` setting is relative to the run directory).
 TENSORBOARD_SUBFOLDER = "tensorboard"
 DEFAULT_VISDOM_URL = "http://localhost:8097"
+#: Settings that say where a run reports or how fast it goes, not what it computes: left out
+#: of TensorBoard's HParams and of the Runs tab's hyperparameter table.
+NOT_HPARAMS = ("tensorboard", "visdom", "data_dir", "log_every", "device", "threads")
 
 
 #: Reporting settings that need an optional package: (setting, module, pip extra).

@@ -18,9 +18,8 @@ import torch.nn.functional as F
 from torch.utils.data import BatchSampler, DataLoader, Dataset, RandomSampler, SequentialSampler
 
 from convtui.training.idx import MnistArrays
+from convtui.training.mnist_source import MEAN, STD
 
-#: Mean and standard deviation of the MNIST training pixels (scaled to 0-1).
-MEAN, STD = 0.1307, 0.3081
 #: A black pixel after normalising: what a shifted image is filled with where it moved away.
 BACKGROUND = (0.0 - MEAN) / STD
 

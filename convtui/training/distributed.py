@@ -75,11 +75,21 @@ def join_group() -> None:
         dist.init_process_group(backend="gloo")
 
 
-def leave_group() -> None:
+def leave_group(finished: bool) -> None:
+    """Leave the group while this interpreter is fully alive. A run that ``finished`` waits at
+    a barrier first, so that no rank tears its sockets down under another's last collective;
+    then the model's DDP reducer (which holds the group) is collected here: a gloo group freed
+    during interpreter shutdown aborts the process ("terminate called without an active
+    exception"), and the launcher counts that rank as failed."""
+    import gc
+
     import torch.distributed as dist
 
     if dist.is_initialized():
+        if finished:
+            dist.barrier()
         dist.destroy_process_group()
+    gc.collect()
 
 
 def share_from_leader(value: object) -> object:

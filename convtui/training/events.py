@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 Event = dict[str, Any]
 Listener = Callable[[Event], None]
@@ -73,24 +73,44 @@ def _drop_torn_tail(path: Path) -> None:
 
 def read_events(path: Path, offset: int = 0) -> tuple[list[Event], int]:
     """Complete events from byte ``offset`` on, and the offset to continue from next time."""
+    read = read_event_lines(path, offset)
+    return read.events, read.offset
+
+
+class EventRead(NamedTuple):
+    """What one read of a log found, with what was not events: complete lines that are not
+    (garbage, a line damaged on disk), and a last line without its end (a writer killed
+    mid-line, or one still writing), so a reader can say so instead of silently skipping."""
+
+    events: list[Event]
+    offset: int  # where the next read goes on from
+    unreadable: int
+    torn: bool
+
+
+def read_event_lines(path: Path, offset: int = 0) -> EventRead:
     try:
         with path.open("rb") as handle:
             handle.seek(offset)
             data = handle.read()
     except FileNotFoundError:
-        return [], offset
+        return EventRead([], offset, 0, False)
     end = data.rfind(b"\n")
+    torn = bool(data[end + 1:].strip())
     if end < 0:
-        return [], offset
-    events = []
+        return EventRead([], offset, 0, torn)
+    events, unreadable = [], 0
     for line in data[:end].split(b"\n"):
         try:
             event = json.loads(line)
         except ValueError:
+            unreadable += bool(line.strip())
             continue
         if isinstance(event, dict) and isinstance(event.get("type"), str):
             events.append(event)
-    return events, offset + end + 1
+        else:
+            unreadable += 1
+    return EventRead(events, offset + end + 1, unreadable, torn)
 
 
 @dataclass
@@ -105,6 +125,8 @@ class RunHistory:
     last_download: Event | None = None
     data: Event | None = None
     superseded: int = 0
+    unreadable: int = 0  # complete lines of the log that were not events (a damaged file)
+    torn: bool = False  # the log ends in the middle of a line (see EventRead)
     attempts: int = 0
     started: float | None = None  # when the run's first job began (Unix seconds)
 
@@ -149,7 +171,9 @@ class RunHistory:
 
 def load_history(path: Path) -> RunHistory:
     history = RunHistory()
-    for event in read_events(path)[0]:
+    read = read_event_lines(path)
+    history.unreadable, history.torn = read.unreadable, read.torn
+    for event in read.events:
         history.apply(event)
     return history
 
@@ -164,7 +188,11 @@ class EventTail:
 
     def poll(self) -> list[Event]:
         """New complete events (already applied to ``history``)."""
-        events, self.offset = read_events(self.path, self.offset)
+        read = read_event_lines(self.path, self.offset)
+        self.offset = read.offset
+        self.history.unreadable += read.unreadable
+        self.history.torn = read.torn
+        events = read.events
         for event in events:
             self.history.apply(event)
         return events

@@ -21,14 +21,14 @@ from typing import Any
 
 from rich.console import Console
 
-from convtui.i18n import t
-from convtui.training.config import TENSORBOARD_SUBFOLDER, TrainConfig
+from convtui import atomic
+from convtui.i18n import t, tn
+from convtui.training.config import NOT_HPARAMS, TENSORBOARD_SUBFOLDER, TrainConfig
 from convtui.training.errors import TrainingError
 from convtui.training.events import Event
 from convtui.training.runs import (
     CHECKPOINT_FILE,
     RunInfo,
-    atomic_write_text,
     list_runs,
     read_config,
     run_info,
@@ -72,7 +72,8 @@ def run_record(info: RunInfo) -> dict[str, Any]:
         "epochs_completed": info.epochs_completed,
         **run_totals(info.history.epochs),
         "config": info.config if info.config is not None else read_config(info.path).to_dict(),
-        "epochs": [{"epoch": e["epoch"], **{column: e[key] for column, key in EPOCH_COLUMNS}}
+        # .get: a log written before a metric was logged (lr_end) still exports
+        "epochs": [{"epoch": e["epoch"], **{column: e.get(key) for column, key in EPOCH_COLUMNS}}
                    for e in info.history.epochs],
     }
 
@@ -111,9 +112,56 @@ def write_json_table(records: list[dict[str, Any]], path: Path) -> None:
     _write(path, json.dumps(records, indent=2) + "\n")
 
 
+#: How ``export_table`` writes a file, chosen by its suffix.
+WRITERS: dict[str, Callable[[list[dict[str, Any]], Path], None]] = {
+    ".csv": write_csv, ".json": write_json_table}
+
+
+def all_records(root: Path | None = None) -> list[dict[str, Any]]:
+    """Every run under ``root`` (default: the user's runs folder), oldest first."""
+    return [run_record(info) for info in reversed(list_runs(root))]
+
+
+def export_table(path: Path, root: Path | None = None) -> int:
+    """Write every run to ``path``, CSV or JSON by its suffix (the Runs tab's export);
+    return how many runs were written."""
+    write = WRITERS.get(path.suffix.lower())
+    if write is None:
+        raise TrainingError(t("training.export_file.bad_suffix", path=str(path)))
+    records = all_records(root)
+    write(records, path)
+    return len(records)
+
+
+# --- the hyperparameter table ---------------------------------------------------------------------
+#: The settings that decide what a run computes, and its final metrics: the columns of the
+#: Runs tab's hyperparameter table (after the run's name and state).
+HPARAM_SETTINGS = tuple(name for name in TrainConfig.__dataclass_fields__
+                        if name not in NOT_HPARAMS)
+HPARAM_COLUMNS = ("run", "status", *HPARAM_SETTINGS, "epochs_completed", *TOTALS)
+
+
+def hparam_row(record: dict[str, Any]) -> dict[str, Any]:
+    """One run's row of the hyperparameter table: its settings and final metrics (raw)."""
+    return {"run": record["run"], "status": record["status"],
+            **{name: record["config"].get(name) for name in HPARAM_SETTINGS},
+            **{name: record[name] for name in ("epochs_completed", *TOTALS)}}
+
+
+def sort_rows(rows: list[dict[str, Any]], column: str, descending: bool = False
+              ) -> list[dict[str, Any]]:
+    """``rows`` ordered by ``column``: numbers as numbers, text as text, and rows without a
+    value last whichever the direction (a run with no epoch has no accuracy)."""
+    present = [row for row in rows if row.get(column) is not None]
+    missing = [row for row in rows if row.get(column) is None]
+    numeric = all(isinstance(row[column], (int, float)) for row in present)
+    return sorted(present, key=lambda row: row[column] if numeric else str(row[column]),
+                  reverse=descending) + missing
+
+
 def _write(path: Path, text: str) -> None:
     try:
-        atomic_write_text(path, text)
+        atomic.write_text(path, text)
     except OSError as exc:
         raise TrainingError(t("training.export.cannot_write", path=str(path),
                               reason=str(exc.strerror or exc))) from None
@@ -187,11 +235,11 @@ def run_export(args: argparse.Namespace) -> int:
     def work(console: Console) -> int:
         if args.csv is None and args.json is None:
             raise TrainingError(t("training.export.no_file"))
-        records = [run_record(info) for info in reversed(list_runs(args.root))]
+        records = all_records(args.root)
         for path, write in ((args.csv, write_csv), (args.json, write_json_table)):
             if path is not None:
                 write(records, path)
-                console.print(t("training.export.written", count=len(records), path=str(path)))
+                console.print(tn("training.export.written", len(records), path=str(path)))
         return 0
 
     return _reporting(work)

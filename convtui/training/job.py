@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from convtui import i18n
-from convtui.i18n import t
+from convtui.i18n import t, tn
 from convtui.training.errors import TrainingError
 from convtui.training.runs import LOG_FILE, read_config, run_info, write_pid
 
@@ -76,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         print(t("training.job.error", message=exc.message), file=sys.stderr)
         return 1
     accuracy = summary["test_accuracy"]
-    print(t("training.job.ended", status=summary["status"],
-            epochs=summary["epochs_completed"],
+    print(tn("training.job.ended", summary["epochs_completed"], status=summary["status"],
+             epochs=summary["epochs_completed"],
             accuracy="-" if accuracy is None else f"{accuracy:.2%}"))
     return 0
 

@@ -27,6 +27,9 @@ from convtui.training.errors import DataError
 from convtui.training.idx import ALL_FILES, missing_files
 
 ENV_VAR = "CONVTUI_MNIST_DIR"
+#: Mean and standard deviation of the MNIST training pixels (scaled to 0-1): training
+#: normalises with them, and the Stepper says so when it shows a digit normalised that way.
+MEAN, STD = 0.1307, 0.3081
 MIRRORS: tuple[str, ...] = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
     "https://storage.googleapis.com/cvdf-datasets/mnist/",

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from convtui.training.config import TrainConfig
+from convtui.training.config import TrainConfig, check_reporting
 from convtui.training.idx import load_split
 from convtui.training.mnist_source import DownloadProgress, ensure_mnist
 from convtui.training.runs import RunInfo
 
 #: Settings that decide a run's speed: an earlier run's images/s predicts another's only when
 #: they agree on these.
-SPEED_SETTINGS = ("model", "device", "threads", "batch_size")
+SPEED_SETTINGS = ("model", "device", "threads", "batch_size", "processes")
+DEFAULTS = TrainConfig()
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,12 @@ class DataSizes:
 
 def check_environment(config: TrainConfig, progress: DownloadProgress | None = None
                       ) -> DataSizes:
-    """Raise ``TrainingError`` when the run cannot start: MNIST missing (and not
-    downloadable), damaged, or the CUDA device absent. Reads every file as training will, so
-    a truncated or corrupt one is named now, before a run folder exists."""
+    """Raise ``TrainingError`` when the run cannot start: a reporting tool's package missing
+    (``--tensorboard``, ``--visdom``), MNIST missing (and not downloadable), damaged, or the
+    CUDA device absent. Reads every file as training will, so a truncated or corrupt one is
+    named now, before a run folder exists."""
     config.validate()
+    check_reporting(config)
     folder = ensure_mnist(config.data_dir, progress)
     train, test = len(load_split(folder, "train")), len(load_split(folder, "test"))
     if config.device == "cuda":
@@ -57,7 +60,8 @@ def measured_throughput(config: TrainConfig, runs: list[RunInfo]) -> Throughput 
     SPEED_SETTINGS as ``config``; None when no such run has trained a batch."""
     for info in runs:
         saved = info.config
-        if saved is None or any(saved.get(name) != getattr(config, name)
+        # a setting a run's config.json lacks (made before it existed) had its default
+        if saved is None or any(saved.get(name, getattr(DEFAULTS, name)) != getattr(config, name)
                                 for name in SPEED_SETTINGS):
             continue
         rate = info.images_per_second

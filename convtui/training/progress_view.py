@@ -21,7 +21,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from convtui.i18n import t
+from convtui.i18n import t, tn
 from convtui.training.events import Event
 
 #: Where an epoch line may break, and the indent of the lines it continues on.
@@ -88,9 +88,11 @@ class HeadlessView:
         config = event["config"]
         resumed = event["resumed_from_epoch"]
         again = t("training.view.continuing", epoch=resumed) if resumed else ""
-        self.print(t("training.view.start", model=config["model"], epochs=config["epochs"],
-                     device=event["device"], threads=event["threads"], seed=config["seed"],
-                     again=again, run=str(self.run_dir)))
+        self.print(t("training.view.start", model=config["model"],
+                     epochs=tn("training.counts.epochs", config["epochs"]),
+                     device=event["device"], threads=tn("training.counts.threads",
+                                                        event["threads"]),
+                     seed=config["seed"], again=again, run=str(self.run_dir)))
         self.epochs = self.progress.add_task(t("training.view.epochs_bar"),
                                              total=config["epochs"], completed=resumed, stats="")
 

@@ -20,13 +20,13 @@ import json
 import os
 import shutil
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from convtui import atomic
 from convtui.i18n import t
 from convtui.paths import data_dir
 from convtui.training.config import TrainConfig
@@ -49,26 +49,8 @@ def runs_root() -> Path:
     return data_dir() / "runs"
 
 
-def temp_path(path: Path) -> Path:
-    """A hidden sibling of ``path`` unique to this process and thread, to write then rename."""
-    return path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write via a synced temp file and a rename, so readers see the old file or the new one."""
-    tmp = temp_path(path)
-    try:
-        with tmp.open("w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write_json(path: Path, data: Any) -> None:
-    atomic_write_text(path, json.dumps(data, indent=2) + "\n")
+    atomic.write_text(path, json.dumps(data, indent=2) + "\n")
 
 
 def read_json(path: Path) -> Any:

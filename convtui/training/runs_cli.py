@@ -14,7 +14,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from convtui.i18n import t
+from convtui.i18n import t, tn
 from convtui.training.errors import TrainingError
 from convtui.training.export import add_export_commands
 from convtui.training.runs import (
@@ -86,8 +86,8 @@ def delete_command(args: argparse.Namespace) -> int:
         if not sys.stdin.isatty():
             errors.print(t("runs_cli.need_yes"))
             return 1
-        answer = input(t("runs_cli.confirm", count=len(runs),
-                         runs=", ".join(p.name for p in runs)) + " ")
+        answer = input(tn("runs_cli.confirm", len(runs),
+                          runs=", ".join(p.name for p in runs)) + " ")
         if answer.strip().lower() not in (t("runs_cli.yes_word"), "y", "yes"):
             console.print(t("runs_cli.kept"))
             return 1

@@ -16,7 +16,7 @@ from typing import Any
 import torch
 
 from convtui.i18n import t
-from convtui.training.config import require_package
+from convtui.training.config import NOT_HPARAMS, require_package
 from convtui.training.errors import TrainingError
 from convtui.training.events import Event
 
@@ -101,10 +101,6 @@ class TensorBoardLog:
 
     def close(self) -> None:
         self.writer.close()
-
-
-#: Settings that say where a run reports, not what it computes.
-NOT_HPARAMS = ("tensorboard", "visdom", "data_dir", "log_every", "device", "threads")
 
 
 def filter_images(weight: torch.Tensor) -> torch.Tensor:

@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from convtui.i18n import t
+from convtui.i18n import t, tn
 from convtui.training.checkpoint import load_checkpoint, save_checkpoint
 from convtui.training.config import TrainConfig, check_reporting
 from convtui.training.dataset import MnistDataset, batch_loader, random_shift
@@ -148,14 +148,18 @@ def run_training(
               if where.leader else _Unwritten())
     controls = Controls(run_dir, since=started)
     group = Group(where) if where.world > 1 else None
+    finished = False
     try:
         if where.world != config.processes:
-            raise TrainingError(t("training.distributed.world_mismatch", run=str(run_dir),
-                                  processes=config.processes, world=where.world))
+            raise TrainingError(tn("training.distributed.world_mismatch", config.processes,
+                                   run=str(run_dir), processes=config.processes,
+                                   world=where.world))
         if group is not None:
             join_group()
         with stop_on_signals(controls) if handle_signals else contextlib.nullcontext():
-            return _Job(run_dir, config, events, controls, listeners, group).run()
+            outcome = _Job(run_dir, config, events, controls, listeners, group).run()
+        finished = True
+        return outcome
     except TrainingError as exc:
         events.emit("error", message=exc.message)
         raise
@@ -173,7 +177,7 @@ def run_training(
         if where.leader:
             clear_pid(run_dir, owner)
         if group is not None:
-            leave_group()
+            leave_group(finished)
 
 
 class _Unwritten:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from convtui import atomic
 from convtui.core.export import to_puzzle_pack, to_pytorch
 from convtui.core.layers import Layer, Shape
 from convtui.core.spec import format_spec
@@ -64,6 +65,6 @@ def save_exports(exports: Exports) -> list[Path]:
     for text, suffix in ((exports.torch, ".py"), (exports.toml, ".toml")):
         if text is not None:
             path = folder / f"{exports.stem}{suffix}"
-            path.write_text(text, encoding="utf-8")
+            atomic.write_text(path, text)
             written.append(path)
     return written

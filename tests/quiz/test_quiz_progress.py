@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from convtui import i18n
+from convtui import atomic, i18n
 from convtui.quiz import progress as progress_module
 from convtui.quiz.answers import check_answer
 from convtui.quiz.generator import PracticeGenerator
@@ -116,10 +116,10 @@ def test_failed_save_keeps_the_old_file_and_leaves_no_temp_files(monkeypatch, la
     path = default_path()
     before = path.read_bytes()
 
-    def broken_dump(*args, **kwargs):
+    def disk_full(fd):  # the data reaches the disk at fsync: a full one refuses
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(progress_module.json, "dump", broken_dump)
+    monkeypatch.setattr(atomic.os, "fsync", disk_full)
     outcome = answer(store, lab.puzzles[1], [29, 29])
     assert str(outcome.warning) == (
         f"Could not save your progress to {path}: No space left on device")

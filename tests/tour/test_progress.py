@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from convtui import i18n, tour
+from convtui import atomic, i18n, tour
 from convtui.paths import data_dir
 from convtui.tour import STEPS, TourState, load_progress, progress_path, save_progress
 
@@ -100,10 +100,10 @@ def test_a_failed_write_leaves_the_old_file_whole(monkeypatch: pytest.MonkeyPatc
     save_progress(TourState(2))
     before = progress_path().read_bytes()
 
-    def broken_dump(*args: object, **kwargs: object) -> None:
+    def disk_full(fd: int) -> None:  # the data reaches the disk at fsync: a full one refuses
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(tour.json, "dump", broken_dump)
+    monkeypatch.setattr(atomic.os, "fsync", disk_full)
     with pytest.raises(OSError, match="No space left"):
         save_progress(TourState(5))
     assert progress_path().read_bytes() == before

@@ -78,7 +78,7 @@ def test_two_process_run_is_written_by_rank_zero_alone(
     assert all(e["train_images"] == 400 for e in history.epochs)
     assert load_checkpoint(run_dir / CHECKPOINT_FILE)["epochs_completed"] == 2
     out = capfd.readouterr()
-    assert f"test accuracy {summary['test_accuracy']:.2%} after 2 epoch(s)" in out.out
+    assert f"test accuracy {summary['test_accuracy']:.2%} after 2 epochs" in out.out
 
 
 def test_killed_two_process_job_resumes_with_each_epoch_once(

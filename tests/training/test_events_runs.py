@@ -13,7 +13,13 @@ import pytest
 
 from convtui.training.config import TrainConfig
 from convtui.training.errors import TrainingError
-from convtui.training.events import EventTail, EventWriter, load_history, read_events
+from convtui.training.events import (
+    EventTail,
+    EventWriter,
+    load_history,
+    read_event_lines,
+    read_events,
+)
 from convtui.training.runs import (
     EVENTS_FILE,
     create_run,
@@ -173,3 +179,22 @@ def test_control_requests(tmp_path: Path) -> None:
     assert read_control(tmp_path, since=time.time()) == "run"
     with pytest.raises(ValueError, match="unknown request"):
         request(tmp_path, "faster")
+
+
+def test_a_damaged_log_is_counted_not_silently_skipped(tmp_path: Path) -> None:
+    log = tmp_path / "events.jsonl"
+    good = [json.dumps({"type": "batch", "epoch": 1, "step": n}) for n in (1, 2)]
+    log.write_bytes("\n".join([good[0], "\x00\xff garbage", "[1, 2]", "", good[1]]).encode()
+                    + b"\n" + b'{"type": "ep')
+    read = read_event_lines(log)
+    assert [e["step"] for e in read.events] == [1, 2]
+    assert (read.unreadable, read.torn) == (2, True)  # the empty line is not damage
+    history = load_history(log)
+    assert (history.unreadable, history.torn) == (2, True)
+    tail = EventTail(log)
+    tail.poll()
+    with log.open("ab") as handle:  # the writer finishes its line: nothing is torn any more
+        handle.write(b'och", "epoch": 1}\n')
+    tail.poll()
+    assert (tail.history.unreadable, tail.history.torn) == (2, False)
+    assert len(tail.history.epochs) == 1

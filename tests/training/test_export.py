@@ -65,7 +65,7 @@ def test_csv_and_json_hold_one_row_per_run_as_the_logs_say(
     table, data = tmp_path / "runs.csv", tmp_path / "runs.json"
     assert runs_command("export", "--root", str(runs_root), "--csv", str(table),
                         "--json", str(data)) == 0
-    assert f"Wrote 2 run(s) to {table}." in capsys.readouterr().out
+    assert f"Wrote 2 runs to {table}." in capsys.readouterr().out
     with table.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     records = json.loads(data.read_text())

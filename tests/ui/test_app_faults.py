@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from convtui import tour as tour_module
+from convtui import atomic
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.panels import PANELS
 from convtui.ui.screens.base import PanelScreen
@@ -19,6 +19,10 @@ from tests.ui.conftest import SIZE
 from tests.ui.train_fixtures import copy_run, finished_run, form_options, wait_for  # noqa: F401
 
 GARBAGE = ["{\"score\": 3, \"stre", "\x00\xff not json at all", "[1, 2, 3]"]
+
+
+def status_line(app: ConvtuiApp) -> str:
+    return str(app.screen.query_one("#status").render())
 
 
 def notices(app: ConvtuiApp) -> str:
@@ -97,6 +101,9 @@ async def test_a_damaged_event_log_does_not_stop_the_train_panel(
         await pilot.press("g", "r", "g")
         await pilot.pause()
         assert app.is_running and app.current_mode == "train"
+        status = status_line(app)
+        assert run_dir.name in status and "damaged" in status
+        assert app.screen.run.epochs  # what could be read is shown
 
 
 async def test_a_run_folder_deleted_while_followed_is_said(finished_run: Path) -> None:  # noqa: F811
@@ -110,6 +117,8 @@ async def test_a_run_folder_deleted_while_followed_is_said(finished_run: Path) -
         await pilot.press("r", "g", "l", "g")
         await pilot.pause(1.0)
         assert app.is_running and app.current_mode == "train"
+        assert f"The folder of {run_dir.name} has been deleted" in status_line(app)
+        assert not app.screen.run.can_continue
         await pilot.press("n")  # the form still answers
         assert app.screen.active_tab == "new"
 
@@ -129,11 +138,35 @@ async def test_a_full_or_read_only_data_folder_is_said_once_and_the_tour_goes_on
         def refuse(src: object, dst: object) -> None:
             raise OSError(errno_, os.strerror(errno_))
 
-        monkeypatch.setattr(tour_module.os, "replace", refuse)
+        monkeypatch.setattr(atomic.os, "replace", refuse)
         await pilot.press("f4", "f4")
         await pilot.pause()
         assert app.tour is not None and app.tour.current == 3  # the tour itself goes on
         said = notices(app)
         assert os.strerror(errno_) in said and said.count(os.strerror(errno_)) == 1
     assert (data / "tour.json").read_text() == saved  # what was saved is still there
-    assert not [p for p in data.iterdir() if p.name.startswith(".tour-")]  # no temp left
+    assert not [p for p in data.iterdir() if p.name.startswith(".")]  # no temp file left
+
+
+@pytest.mark.parametrize("errno_", [errno.ENOSPC, errno.EROFS])
+async def test_a_shapes_export_to_a_full_or_read_only_disk_is_said_and_keeps_the_old_files(
+        errno_: int, user_dirs: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    app = ConvtuiApp("shapes")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("w")  # saved once, while the disk still takes it
+        await pilot.pause()
+        saved = {p: p.read_bytes() for p in user_dirs["data"].rglob("*.py")}
+        assert saved
+
+        def refuse(src: object, dst: object) -> None:
+            raise OSError(errno_, os.strerror(errno_))
+
+        monkeypatch.setattr(atomic.os, "replace", refuse)
+        await pilot.press("w")  # saved again, over the files of the first save
+        await pilot.pause()
+        assert app.is_running and app.current_mode == "shapes"
+        status = str(app.screen.query_one("#shapes-status").render())
+        assert "could not save" in status and os.strerror(errno_) in status
+    assert {p: p.read_bytes() for p in user_dirs["data"].rglob("*.py")} == saved
+    assert not [p for p in user_dirs["data"].rglob(".*")]  # no temp file left

@@ -11,8 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from convtui.fields import FieldError, parse_float
 from convtui.i18n import t
-from convtui.ui.fields import FieldError, parse_float
 from convtui.ui.screens.base import Localized
 
 

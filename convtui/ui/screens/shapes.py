@@ -500,7 +500,13 @@ class ShapesScreen(PanelScreen):
             self.update_status(lambda: t("shapes.status.nothing_saved",
                                          error=exports.torch_error))
             return
-        paths = save_exports(exports)
+        try:
+            paths = save_exports(exports)
+        except OSError as err:  # a full or read-only disk: files saved before are untouched
+            reason = err.strerror or str(err)
+            self.update_status(lambda: t("shapes.status.not_saved", folder=str(export_dir()),
+                                         error=reason))
+            return
 
         def note() -> str:
             lines = [t("shapes.export.saved_code", path=str(paths[0]))]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from convtui.ui.fields import FieldError, parse_float, parse_int, parse_padding, parse_pair
+from convtui.fields import FieldError, parse_float, parse_int, parse_padding, parse_pair
 
 
 @pytest.mark.parametrize(("text", "pair"), [
