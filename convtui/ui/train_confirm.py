@@ -13,14 +13,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Input
 
 from convtui.i18n import t
 from convtui.training.config import TrainConfig
 from convtui.training.preflight import DataSizes, Throughput, estimate_seconds
 from convtui.ui.train_progress import duration
+from convtui.ui.widgets.confirm import ConfirmScreen
 
 START, CANCEL = "start-run", "cancel-run"
 
@@ -28,10 +27,12 @@ START, CANCEL = "start-run", "cancel-run"
 def run_summary(config: TrainConfig, sizes: DataSizes) -> str:
     """The settings that decide what the run costs, one per line."""
     threads = str(config.threads) if config.threads else t("train.form.placeholder.threads")
+    off = t("train.form.report.off")
     return t("train.start.summary", model=config.model, epochs=config.epochs,
              train=f"{sizes.train:,}", test=f"{sizes.test:,}", batch=config.batch_size,
              lr=f"{config.lr:g}", schedule=config.lr_schedule, device=config.device,
-             threads=threads)
+             threads=threads, processes=config.processes,
+             tensorboard=config.tensorboard or off, visdom=config.visdom or off)
 
 
 def time_estimate(config: TrainConfig, sizes: DataSizes, speed: Throughput | None) -> str:
@@ -42,88 +43,78 @@ def time_estimate(config: TrainConfig, sizes: DataSizes, speed: Throughput | Non
              speed=f"{speed.images_per_second:,.0f}", run=speed.run)
 
 
-class StartRunScreen(ModalScreen[bool]):
+class StartRunScreen(ConfirmScreen[bool]):
     """Dismissed with True (start) or False (cancel: Escape, n, or the Cancel button)."""
 
-    DEFAULT_CSS = """
-    StartRunScreen { align: center middle; }
-    StartRunScreen > Vertical {
-        width: 76; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    StartRunScreen #start-title { text-style: bold; }
-    StartRunScreen #start-summary, StartRunScreen #start-time { height: auto; margin-top: 1; }
-    StartRunScreen #start-buttons { height: auto; margin-top: 1; align-horizontal: center; }
-    StartRunScreen Button { margin: 0 1; }
-    """
-
+    BUTTONS = ((START, "train.start.start", "primary"), (CANCEL, "train.start.cancel", "default"))
+    ANSWERS: ClassVar = {START: True, CANCEL: False}
+    SAFE = CANCEL
     BINDINGS: ClassVar = [
-        Binding("s", "choose(True)", "keys.train_start.confirm"),
-        Binding("escape,n", "choose(False)", "keys.train_start.cancel"),
+        Binding("s", f"choose('{START}')", "keys.train_start.confirm"),
+        Binding("escape,n", f"choose('{CANCEL}')", "keys.train_start.cancel"),
     ]
 
     def __init__(self, config: TrainConfig, sizes: DataSizes, speed: Throughput | None) -> None:
         super().__init__()
         self.config, self.sizes, self.speed = config, sizes, speed
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(t("train.start.title"), id="start-title")
-            yield Static(run_summary(self.config, self.sizes), id="start-summary")
-            yield Static(time_estimate(self.config, self.sizes, self.speed), id="start-time")
-            with Horizontal(id="start-buttons"):
-                yield Button(t("train.start.start"), variant="primary", id=START)
-                yield Button(t("train.start.cancel"), id=CANCEL)
-
-    def on_mount(self) -> None:
-        self.query_one(f"#{CANCEL}", Button).focus()  # Enter pressed once too often cancels
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(event.button.id == START)
-
-    def action_choose(self, start: bool) -> None:
-        self.dismiss(start)
+    def texts(self) -> list[tuple[str, str, str]]:
+        return [("start-title", "confirm-title", t("train.start.title")),
+                ("start-summary", "confirm-text", run_summary(self.config, self.sizes)),
+                ("start-time", "confirm-text", time_estimate(self.config, self.sizes, self.speed))]
 
 
-class DeleteRunScreen(ModalScreen[bool]):
+DELETE, KEEP = "delete-run", "keep-run"
+
+
+class DeleteRunScreen(ConfirmScreen[bool]):
     """Asked before a run folder is deleted from the Runs tab: True deletes it."""
 
-    DEFAULT_CSS = """
-    DeleteRunScreen { align: center middle; }
-    DeleteRunScreen > Vertical {
-        width: 76; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $error; background: $surface; padding: 0 1;
-    }
-    DeleteRunScreen #delete-title { text-style: bold; }
-    DeleteRunScreen #delete-text { height: auto; margin-top: 1; }
-    DeleteRunScreen #delete-buttons { height: auto; margin-top: 1; align-horizontal: center; }
-    DeleteRunScreen Button { margin: 0 1; }
-    """
-
+    DEFAULT_CSS = "DeleteRunScreen > Vertical { border: thick $error; }"
+    BUTTONS = ((DELETE, "train.delete.delete", "error"), (KEEP, "train.delete.cancel", "default"))
+    ANSWERS: ClassVar = {DELETE: True, KEEP: False}
+    SAFE = KEEP
     BINDINGS: ClassVar = [
-        Binding("d", "choose(True)", "keys.train_delete.confirm"),
-        Binding("escape,n", "choose(False)", "keys.train_delete.cancel"),
+        Binding("d", f"choose('{DELETE}')", "keys.train_delete.confirm"),
+        Binding("escape,n", f"choose('{KEEP}')", "keys.train_delete.cancel"),
     ]
 
     def __init__(self, run: Path) -> None:
         super().__init__()
         self.run = run
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(t("train.delete.title"), id="delete-title")
-            yield Static(t("train.delete.text", run=str(self.run)), id="delete-text")
-            with Horizontal(id="delete-buttons"):
-                yield Button(t("train.delete.delete"), variant="error", id="delete-run")
-                yield Button(t("train.delete.cancel"), id="keep-run")
+    def texts(self) -> list[tuple[str, str, str]]:
+        return [("delete-title", "confirm-title", t("train.delete.title")),
+                ("delete-text", "confirm-text", t("train.delete.text", run=str(self.run)))]
 
-    def on_mount(self) -> None:
-        self.query_one("#keep-run", Button).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+EXPORT, NO_EXPORT = "export-runs", "cancel-export"
+
+
+class ExportRunsScreen(ConfirmScreen[str | None]):
+    """Asks for the file the Runs tab's export writes (CSV or JSON by its suffix, as
+    ``convtui runs export`` writes them); dismissed with the text typed, None to cancel."""
+
+    DEFAULT_CSS = "ExportRunsScreen #export-file { margin-top: 1; }"
+    BUTTONS = ((EXPORT, "train.export.export", "primary"),
+               (NO_EXPORT, "train.export.cancel", "default"))
+    SAFE = "export-file"
+    BINDINGS: ClassVar = [Binding("escape", f"choose('{NO_EXPORT}')", "keys.train_export.cancel")]
+
+    def __init__(self, suggested: Path) -> None:
+        super().__init__()
+        self.suggested = suggested
+
+    def texts(self) -> list[tuple[str, str, str]]:
+        return [("export-title", "confirm-title", t("train.export.title")),
+                ("export-text", "confirm-text", t("train.export.text"))]
+
+    def compose_extra(self) -> ComposeResult:
+        yield Input(str(self.suggested), id="export-file")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(event.button.id == "delete-run")
+        self.action_choose(EXPORT)
 
-    def action_choose(self, delete: bool) -> None:
-        self.dismiss(delete)
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(self.query_one("#export-file", Input).value if choice == EXPORT else None)

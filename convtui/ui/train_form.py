@@ -1,22 +1,26 @@
 """The New run form: a run's settings, read into a TrainConfig with a message per bad field.
 
 The fields are `convtui train`'s options; the command line fills them in. Empty optional
-fields mean the option's default (seed drawn, whole dataset, all CPU cores, MNIST where convtui
-looks for it, a new run folder).
+fields mean the option's default (seed drawn, whole dataset, all CPU cores, no TensorBoard
+files, no Visdom server, MNIST where convtui looks for it, a new run folder).
 """
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
+from convtui.fields import FieldError, parse_float, parse_int
 from convtui.i18n import t
+from convtui.training.cli import visdom_url
 from convtui.training.config import (
     DEVICES,
     LR_SCHEDULES,
@@ -28,10 +32,13 @@ from convtui.ui.train_progress import set_label
 
 #: Text fields: id -> (TrainConfig field, parser). Labels are ``train.form.<id>``.
 NUMBER_FIELDS = ("augment-shift", "epochs", "batch-size", "lr", "seed", "limit-train",
-                 "limit-test", "log-every", "threads")
-PATH_FIELDS = ("data-dir", "run-dir")
+                 "limit-test", "log-every", "threads", "processes")
+#: Text fields after the numbers: (id, TrainConfig field or None for the run folder, wide).
+TEXT_FIELDS = (("tensorboard", "tensorboard", False), ("visdom", "visdom", True),
+               ("data-dir", "data_dir", True), ("run-dir", None, True))
+PATH_FIELDS = tuple(field for field, _, _ in TEXT_FIELDS)
 #: Fields that may stay empty; their placeholder says what empty means.
-OPTIONAL_FIELDS = ("seed", "limit-train", "limit-test", "threads", "data-dir", "run-dir")
+OPTIONAL_FIELDS = ("seed", "limit-train", "limit-test", "threads", *PATH_FIELDS)
 LR_MAX = 10.0
 
 
@@ -52,8 +59,13 @@ class RunRequest:
     run_dir: str | None
 
 
+#: Fields of issue 19 (processes, where the run reports): their words are in
+#: ``train.form.report``.
+REPORT_FIELDS = ("processes", "tensorboard", "visdom")
+
+
 def _label(field: str) -> str:
-    return t(f"train.form.{field}")
+    return t(f"train.form.report.{field}" if field in REPORT_FIELDS else f"train.form.{field}")
 
 
 def _whole(field: str, text: str, minimum: int, optional: bool) -> int | None:
@@ -63,8 +75,8 @@ def _whole(field: str, text: str, minimum: int, optional: bool) -> int | None:
             return None
         raise FormError(field, t("train.form.error_required", field=_label(field)))
     try:
-        value = int(cleaned)
-    except ValueError:
+        value = parse_int(cleaned, _label(field))  # ASCII digits only: "٣" is refused
+    except FieldError:
         raise FormError(field, t("train.form.error_whole", field=_label(field),
                                  minimum=minimum, text=text.strip())) from None
     if value < minimum:
@@ -83,8 +95,8 @@ def _shift(text: str) -> int:
 
 def _learning_rate(text: str) -> float:
     try:
-        value = float(text.strip())
-    except ValueError:
+        value = parse_float(text, _label("lr"))
+    except FieldError:
         value = float("nan")
     if not 0 < value < LR_MAX:  # NaN fails too
         raise FormError("lr", t("train.form.error_lr", field=_label("lr"), text=text.strip(),
@@ -103,7 +115,18 @@ PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "limit-test": ("limit_test", lambda s: _whole("limit-test", s, 1, optional=True)),
     "log-every": ("log_every", lambda s: _whole("log-every", s, 1, optional=False)),
     "threads": ("threads", lambda s: _whole("threads", s, 1, optional=True)),
+    "processes": ("processes", lambda s: _whole("processes", s, 1, optional=False)),
 }
+
+
+def _visdom(text: str) -> str | None:
+    """Empty: no Visdom; else a server's URL, checked as ``--visdom`` checks it."""
+    if not text.strip():
+        return None
+    try:
+        return visdom_url(text.strip())
+    except argparse.ArgumentTypeError as err:
+        raise FormError("visdom", f"{_label('visdom')}: {err}") from None
 
 
 def _show(value: object) -> str:
@@ -158,9 +181,10 @@ class RunForm(Vertical):
                 yield Label(_label(field), id=f"label-{field}")
                 yield Input(_show(getattr(config, PARSERS[field][0])), compact=True, id=field,
                             placeholder=self._placeholder(field))
-            for field, value in (("data-dir", config.data_dir), ("run-dir", self._run_dir)):
+            for field, name, wide in TEXT_FIELDS:
+                value = getattr(config, name) if name else self._run_dir
                 yield Label(_label(field), id=f"label-{field}")
-                yield Input(value or "", compact=True, id=field, classes="wide",
+                yield Input(value or "", compact=True, id=field, classes="wide" if wide else "",
                             placeholder=self._placeholder(field))
         yield Static(self._model_note(config.model), id="model-note")
         yield Static("", id="form-error")
@@ -170,7 +194,11 @@ class RunForm(Vertical):
 
     @staticmethod
     def _placeholder(field: str) -> str:
-        return t(f"train.form.placeholder.{field}") if field in OPTIONAL_FIELDS else ""
+        if field not in OPTIONAL_FIELDS:
+            return ""
+        if field in REPORT_FIELDS:
+            return t(f"train.form.report.placeholder_{field}")
+        return t(f"train.form.placeholder.{field}")
 
     @staticmethod
     def _model_note(model: str) -> str:
@@ -187,14 +215,17 @@ class RunForm(Vertical):
         for field in NUMBER_FIELDS:
             name, parse = PARSERS[field]
             values[name] = parse(self.query_one(f"#{field}", Input).value)
-        data_dir = self.query_one("#data-dir", Input).value.strip()
-        values["data_dir"] = data_dir or None
+        # tensorboard as config.json keeps it: relative means inside the run folder
+        values["tensorboard"] = self.query_one("#tensorboard", Input).value.strip() or None
+        values["visdom"] = _visdom(self.query_one("#visdom", Input).value)
+        values["data_dir"] = self.query_one("#data-dir", Input).value.strip() or None
         run_dir = self.query_one("#run-dir", Input).value.strip() or None
         return RunRequest(TrainConfig(**values), run_dir)
 
     def show_error(self, message: str, field: str | None = None) -> None:
         """Say what is wrong (empty: nothing) and mark the field it is about."""
-        self.query_one("#form-error", Static).update(f"✗ {message}" if message else "")
+        # plain text: messages hold paths and "pip install 'convtui[tensorboard]'"
+        self.query_one("#form-error", Static).update(Text(f"✗ {message}" if message else ""))
         for widget in self.query(Input):
             widget.set_class(widget.id == field, "invalid")
         if field:
@@ -208,8 +239,9 @@ class RunForm(Vertical):
         self.query_one("#lr-schedule", Select).value = config.lr_schedule
         for field in NUMBER_FIELDS:
             self.query_one(f"#{field}", Input).value = _show(getattr(config, PARSERS[field][0]))
-        self.query_one("#data-dir", Input).value = config.data_dir or ""
-        self.query_one("#run-dir", Input).value = run_dir or ""
+        for field, name, _ in TEXT_FIELDS:
+            value = getattr(config, name) if name else run_dir
+            self.query_one(f"#{field}", Input).value = value or ""
         self.show_error("")
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:

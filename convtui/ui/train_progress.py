@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, ProgressBar, Static
 
-from convtui.i18n import t
+from convtui.i18n import t, tn
 from convtui.ui.train_charts import ChartsView
 from convtui.ui.train_snapshot import RunSnapshot
 
@@ -42,10 +42,10 @@ def state_line(run: RunSnapshot | None) -> str:
     if run.status == "failed":
         return t("train.progress.failed", message=run.error or "")
     if run.status == "finished":
-        return t("train.progress.finished", accuracy=percent(run.test_accuracy or 0.0),
-                 epochs=run.epochs_done)
+        return tn("train.progress.finished", run.epochs_done,
+                  accuracy=percent(run.test_accuracy or 0.0), epochs=run.epochs_done)
     if run.status in ("stopped", "interrupted"):
-        return t(f"train.progress.{run.status}", epochs=run.epochs_done)
+        return tn(f"train.progress.{run.status}", run.epochs_done, epochs=run.epochs_done)
     if run.status == "paused" and batch is not None:
         return t("train.progress.paused", epoch=batch["epoch"], batch=batch["batch"])
     if run.data is None:

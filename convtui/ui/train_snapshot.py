@@ -6,7 +6,7 @@ draws a snapshot, so the worker can go on reading while the UI thread draws.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,8 @@ class RunSnapshot:
     download: Event | None
     error: str | None
     started: float | None
+    unreadable: int = 0  # lines of its log that could not be read (the log is damaged)
+    gone: bool = False  # its folder was deleted (while the panel followed it)
 
     @property
     def name(self) -> str:
@@ -65,7 +67,13 @@ class RunSnapshot:
     def can_continue(self) -> bool:
         """A job could take the run further: it ended early, or never said how it ended."""
         return not self.active and self.status != "finished" and self.config is not None \
-            and self.epochs_done < self.target_epochs
+            and self.epochs_done < self.target_epochs and not self.gone
+
+    def folder_checked(self) -> RunSnapshot:
+        """This snapshot, told whether its folder is still there (a run that has ended is no
+        longer tailed, so nothing else would notice it deleted)."""
+        gone = not self.path.is_dir()
+        return self if gone == self.gone else replace(self, gone=gone)
 
     def eta_seconds(self) -> float | None:
         """Training time left at the current rate (evaluation after each epoch not counted)."""
@@ -101,6 +109,9 @@ def take_snapshot(run_dir: Path, history: RunHistory) -> RunSnapshot:
         download=history.last_download,
         error=last.get("message") if last is not None and last["type"] == "error" else None,
         started=history.started,
+        # A torn last line is a writer at work while the job runs, a lost event once it ended.
+        unreadable=history.unreadable + (history.torn and status not in ACTIVE),
+        gone=not run_dir.is_dir(),
     )
 
 

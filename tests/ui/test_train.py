@@ -144,7 +144,7 @@ async def test_the_progress_says_how_the_run_ended(finished_run: Path) -> None:
         await open_run(pilot, finished_run)
         assert text_of(app, "#run-headline") == f"{finished_run.name} · tiny · finished"
         assert text_of(app, "#state-line") == (
-            f"Finished: test accuracy {accuracy * 100:.1f}% after 2 epoch(s).")
+            f"Finished: test accuracy {accuracy * 100:.1f}% after 2 epochs.")
         assert str(app.screen.query_one("#epoch-label").render()) == "Epoch 2/2"
         assert str(app.screen.query_one("#batch-label").render()) == "Batch 20/20"
         bar = app.screen.query_one("#epoch-bar", ProgressBar)
@@ -206,6 +206,11 @@ async def test_runs_list_shows_each_run_and_opens_and_compares(finished_run: Pat
         ("epochs", "", "Epochs: enter a value"),
         ("augment-shift", "9", "Shift (px): expected a whole number from 0 to 4, got '9'"),
         ("augment-shift", "x", "Shift (px): expected a whole number of at least 0, got 'x'"),
+        # Arabic-Indic digits, which int() and float() read, get the letters' message
+        ("epochs", "٣", "Epochs: expected a whole number of at least 1, got '٣'"),
+        ("limit-train", "١٠٠", "Train images: expected a whole number of at least 1, got '١٠٠'"),
+        ("lr", "٠.١", "Learning rate: expected a number between 0 and 10 such as 0.001, "
+                     "got '٠.١'"),
     ],
 )
 async def test_the_form_names_the_field_that_is_wrong(field: str, text: str,
@@ -301,7 +306,7 @@ async def test_a_job_started_from_the_form_is_followed_from_another_panel() -> N
         log = read_log(run_dir)
         accuracy = log[-1]["test_accuracy"]
         assert text_of(app, "#state-line") == (
-            f"Finished: test accuracy {accuracy * 100:.1f}% after 2 epoch(s).")
+            f"Finished: test accuracy {accuracy * 100:.1f}% after 2 epochs.")
         assert ys(app, "accuracy", "test_accuracy") == [
             e["test_accuracy"] * 100 for e in log if e["type"] == "epoch"]
         process = screen.jobs[run_dir].process

@@ -86,7 +86,7 @@ async def test_pause_resume_and_stop_a_running_job(job_cleanup: list[Path]) -> N
         await wait_for(pilot, lambda: screen.run.status == "stopped", "the stop")
         await pilot.pause()
         assert await wait_until_exited(screen.jobs[run_dir].process) == 0
-        assert text_of(app, "#state-line").startswith("Stopped after 0 whole epoch(s).")
+        assert text_of(app, "#state-line").startswith("Stopped after 0 whole epochs.")
         assert shown_button_ids(app) == ["continue", "new-run"]
         kinds = [e["type"] for e in read_log(run_dir)]
         assert kinds.count("paused") == 1 and kinds.count("resumed") == 1

@@ -159,6 +159,8 @@ async def test_choosing_a_filter_and_a_digit_then_opening_them_in_the_stepper(
                                       weight[1, 0].numpy().astype(np.float64))
         assert stepper.loaded.label == (
             f"filter #1 of {finished_run.name} (epoch 2) on MNIST test #2, a {labels[2]}")
+        assert "normalised as in training: (pixel / 255 − 0.1307) / 0.3081" in \
+            text_of(app, "#source")
         # the Stepper's output is the feature map without the bias
         output = np.asarray(stepper.lesson.trace.output)
         assert output.shape == (24, 24)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,17 +24,19 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
-from convtui.i18n import t
+from convtui.i18n import plural_key, t
 from convtui.training.cli import config_from_args
 from convtui.training.config import TrainConfig
 from convtui.training.errors import TrainingError
 from convtui.training.events import EVENTS_FILE, EventTail
+from convtui.training.export import export_table, hparam_row, run_record
 from convtui.training.job import Job
 from convtui.training.preflight import DataSizes, Throughput, check_environment, measured_throughput
 from convtui.training.runs import RunInfo, delete_run, list_runs, request, run_info, runs_root
 from convtui.ui.screens.base import PanelScreen
-from convtui.ui.train_confirm import DeleteRunScreen, StartRunScreen
+from convtui.ui.train_confirm import DeleteRunScreen, ExportRunsScreen, StartRunScreen
 from convtui.ui.train_form import FormError, RunForm, RunRequest
+from convtui.ui.train_hparams import HParamsTable
 from convtui.ui.train_jobs import continue_run, live_pid, resume_config, start_new
 from convtui.ui.train_learned import (
     LEARNED_TABS,
@@ -110,6 +113,8 @@ class TrainScreen(PanelScreen):
         Binding("x", "stop", "keys.train.stop"),
         Binding("c", "compare", "keys.train.compare"),
         Binding("delete", "delete_run", "keys.train_delete.delete"),
+        Binding("h", "hparams", "keys.train_export.hparams"),
+        Binding("e", "export_runs", "keys.train_export.export"),
         Binding("f", "filter(1)", "keys.train.next_filter", show=False),
         Binding("F", "filter(-1)", "keys.train.previous_filter", show=False),
         Binding("d", "digit(1)", "keys.train.next_digit", show=False),
@@ -146,6 +151,7 @@ class TrainScreen(PanelScreen):
             with TabPane("", id="runs"):
                 yield Static(id="runs-hint")
                 yield RunsTable()
+                yield HParamsTable()
         yield Static(id="status")
 
     def _initial_config(self) -> TrainConfig:
@@ -178,6 +184,7 @@ class TrainScreen(PanelScreen):
         self.query_one(ProgressView).relabel()
         self.query_one(LearnedView).relabel()
         self.query_one(RunsTable).relabel()
+        self.query_one(HParamsTable).relabel()
         self.query_one("#runs-hint", Static).update(t("train.delete.hint", folder=str(runs_root())))
         self._draw_status()
 
@@ -198,7 +205,7 @@ class TrainScreen(PanelScreen):
     def _draw_status(self) -> None:
         key, params, error = self._status
         status = self.query_one("#status", Static)
-        status.update(t(key, **params))
+        status.update(Text(t(key, **params)))  # plain: messages hold paths, "[extra]"
         status.set_class(error, "error")
 
     # tabs ----------------------------------------------------------------------------------
@@ -212,7 +219,12 @@ class TrainScreen(PanelScreen):
     def action_show_tab(self, tab: str) -> None:
         """Show a tab; in Runs the arrows and Enter work the list at once."""
         self._activate(tab)
-        self.set_focus(self.query_one(RunsTable) if tab == "runs" else None)
+        self.set_focus(self._runs_view() if tab == "runs" else None)
+
+    def _runs_view(self) -> RunsTable | HParamsTable:
+        """The Runs tab's table on show: the runs list, or the hyperparameter table (h)."""
+        table = self.query_one(HParamsTable)
+        return table if table.display else self.query_one(RunsTable)
 
     def action_learned(self) -> None:
         """Open Learned; pressed again, show its next view."""
@@ -226,6 +238,7 @@ class TrainScreen(PanelScreen):
     @on(TabbedContent.TabActivated, "#train-tabs")
     def tab_shown(self, event: TabbedContent.TabActivated) -> None:
         tab = event.pane.id
+        self._notice_gone()
         if tab == "learned":
             self.refresh_learned()
         elif tab == "runs":
@@ -246,6 +259,8 @@ class TrainScreen(PanelScreen):
         if action == "stop":
             return tab in ("progress", "learned") and run is not None and run.active
         if action in ("compare", "delete_run"):
+            return tab == "runs" and not self.query_one(HParamsTable).display
+        if action in ("hparams", "export_runs"):
             return tab == "runs"
         if action in ("filter", "digit", "open_in_stepper"):
             return tab == "learned"
@@ -402,14 +417,34 @@ class TrainScreen(PanelScreen):
         if snapshot.path != self._following:
             return  # posted before the user opened another run
         before = self.run.status if self.run is not None else None
+        previous = self.run if self.run is not None and self.run.path == snapshot.path else None
         self.run = snapshot
         self._clear_stale_status(snapshot)
+        self._say_damage(snapshot, previous)
         if snapshot.active:
             self.session_runs.add(snapshot.path)
         if not self.is_current:  # drawn when the user comes back (on_screen_resume)
             self._stale = True
             return
         self._draw_run(status_changed=snapshot.status != before)
+
+    def _say_damage(self, snapshot: RunSnapshot, previous: RunSnapshot | None) -> None:
+        """A deleted folder or unreadable lines in the log are said once each: the screen
+        keeps what was read, and the user learns why nothing more comes."""
+        if snapshot.gone:
+            if previous is None or not previous.gone:
+                self.say("train.status_line.run_gone", error=True, name=snapshot.name)
+        elif snapshot.unreadable > (previous.unreadable if previous is not None else 0):
+            self.say("train.status_line.log_damaged", error=True, name=snapshot.name,
+                     count=snapshot.unreadable)
+
+    def _notice_gone(self) -> None:
+        """The open run's folder deleted since it was last read: say so, offer no Continue."""
+        if self.run is not None:
+            checked = self.run.folder_checked()
+            if checked is not self.run:
+                previous, self.run = self.run, checked
+                self._say_damage(checked, previous)
 
     def _draw_run(self, status_changed: bool = True) -> None:
         self._stale = False
@@ -616,7 +651,7 @@ class TrainScreen(PanelScreen):
                   index=digit.guess.index, digit=digit.guess.label, run=learned.run_dir.name,
                   epoch=learned.epoch)
         await self.app.switch_mode("stepper")
-        self.app.screen.load_arrays(image, kernel, label)
+        self.app.screen.load_arrays(image, kernel, label, normalised=True)
 
     # runs --------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="runs")
@@ -625,12 +660,48 @@ class TrainScreen(PanelScreen):
         extra = [self.run.path] if self.run is not None else []
         known = {info.path for info in runs}
         runs += [run_info(path) for path in extra if path not in known]
+        rows = []
+        for info in runs:
+            with contextlib.suppress(TrainingError):  # a broken config: listed, not tabled
+                rows.append(hparam_row(run_record(info)))
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_runs, runs)
+            self.app.call_from_thread(self._show_runs, runs, rows)
 
-    def _show_runs(self, runs: list[RunInfo]) -> None:
+    def _show_runs(self, runs: list[RunInfo], rows: list[dict[str, Any]]) -> None:
         self.query_one(RunsTable).show(runs, self.run.path if self.run else None,
                                        self.compare.path if self.compare else None)
+        self.query_one(HParamsTable).show(rows)
+
+    def action_hparams(self) -> None:
+        """Switch the Runs tab between the runs list and the hyperparameter table."""
+        hparams = self.query_one(HParamsTable)
+        hparams.display = not hparams.display
+        self.query_one(RunsTable).display = not hparams.display
+        self.set_focus(self._runs_view())
+        self.say("train.export.hparams_shown" if hparams.display else "train.status_line.ready")
+        self.refresh_bindings()
+
+    def action_export_runs(self) -> None:
+        """Write every run to a CSV or JSON file the user names (``convtui runs export``)."""
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+            if not text.strip():
+                self.say("train.export.no_file", error=True)
+                return
+            self.export_runs(Path(text.strip()).expanduser().absolute())
+
+        self.app.push_screen(ExportRunsScreen(Path.cwd() / "convtui-runs.csv"), chosen)
+
+    @work(thread=True, exclusive=True, group="export")
+    def export_runs(self, path: Path) -> None:
+        try:
+            count = export_table(path)
+        except TrainingError as err:
+            self.app.call_from_thread(self.say, "train.export.failed", True, message=err.message)
+            return
+        self.app.call_from_thread(self.say, plural_key("training.export.written", count),
+                                  count=count, path=str(path))
 
     @on(DataTable.RowSelected, "#runs-table")
     def run_chosen(self, event: DataTable.RowSelected) -> None:
