@@ -7,11 +7,10 @@ with its preset, and the progress file lets `convtui tour` resume where the user
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from convtui import atomic
 from convtui.i18n import t
 from convtui.paths import data_dir
 
@@ -44,6 +43,8 @@ STEPS: tuple[Step, ...] = (
     Step("channels", "stepper", "multichannel"),
     Step("pooling", "pool", "lecture"),
     Step("flip", "flip", "lecture"),
+    Step("backward", "backward", "lecture"),
+    Step("transposed", "transposed", "lecture_backwards"),
     Step("shapes", "shapes", "lecture"),
     Step("training", "train", "tiny"),
     Step("next"),
@@ -149,16 +150,8 @@ def load_progress(path: Path | None = None) -> Loaded:
 
 
 def save_progress(state: TourState, path: Path | None = None) -> None:
-    """Write atomically (a temporary file, then a rename), so a crash mid-write never leaves
-    a half-written file behind. Raises OSError when the folder cannot be written."""
+    """Write atomically, so a crash mid-write never leaves a half-written file behind.
+    Raises OSError when the folder cannot be written."""
     path = path or progress_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tour-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(state.to_json(), fh, indent=2)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic.write_text(path, json.dumps(state.to_json(), indent=2) + "\n")

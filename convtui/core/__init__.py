@@ -7,6 +7,7 @@ shapes, so each number a panel shows is the number PyTorch would compute.
 from convtui.core.backward import (
     WeightGradStep,
     WeightGradTrace,
+    backward_traces,
     conv2d_backward,
     grad_input_trace,
     grad_weight_trace,
@@ -45,6 +46,7 @@ __all__ = [
     "StampTrace",
     "WeightGradStep",
     "WeightGradTrace",
+    "backward_traces",
     "col2im",
     "conv2d",
     "conv2d_backward",

@@ -17,12 +17,12 @@ import numpy as np
 
 from convtui.core.conv import (
     ConvGeometry,
-    _windows,
     as_nchw,
     check_channels,
     conv_geometry,
     pad_input,
     plane_and_kernels,
+    windows,
 )
 from convtui.core.errors import refuse
 from convtui.core.geometry import Padding
@@ -66,7 +66,7 @@ def _grad_input(g4: np.ndarray, w4: np.ndarray, geom: ConvGeometry, groups: int)
 
 def _grad_weight(x4: np.ndarray, g4: np.ndarray, geom: ConvGeometry, groups: int,
                  weight_shape: tuple[int, ...]) -> np.ndarray:
-    win = _windows(pad_input(x4, geom), geom)
+    win = windows(pad_input(x4, geom), geom)
     grad = np.empty(weight_shape)
     cg, og = x4.shape[1] // groups, weight_shape[0] // groups
     for k in range(groups):
@@ -110,6 +110,26 @@ def _single_channel(
     return x3, w3, checked_grad(grad_output, geom.out_size), geom
 
 
+def backward_traces(
+    x: np.ndarray,
+    weight: np.ndarray,
+    grad_output: np.ndarray,
+    stride: int | tuple[int, int] = 1,
+    padding: Padding = 0,
+    dilation: int | tuple[int, int] = 1,
+) -> tuple[StampTrace, WeightGradTrace]:
+    """Both gradients of one output channel step by step, from one ``conv2d_backward``: the
+    grad_input trace in its two readings (source grad_output (1, out_h, out_w), target
+    grad_input (C, H, W)) and the grad_weight trace."""
+    x3, w3, g, geom = _single_channel(x, weight, grad_output, stride, padding, dilation)
+    grad_input, grad_weight, _ = conv2d_backward(x3, w3[None], g[None], stride, padding,
+                                                 dilation)
+    stamp = StampGeometry(geom.out_size, geom.kernel, geom.stride, geom.dilation,
+                          (geom.pads[0], geom.pads[2]), geom.in_size)
+    return (StampTrace(stamp, g[None], w3[None], np.zeros(x3.shape[0]), grad_input),
+            WeightGradTrace(geom, pad_input(x3, geom), g, grad_weight[0]))
+
+
 def grad_input_trace(
     x: np.ndarray,
     weight: np.ndarray,
@@ -118,13 +138,8 @@ def grad_input_trace(
     padding: Padding = 0,
     dilation: int | tuple[int, int] = 1,
 ) -> StampTrace:
-    """Both readings of grad_input for one output channel: the source is grad_output
-    (1, out_h, out_w), the target grad_input (C, H, W)."""
-    x3, w3, g, geom = _single_channel(x, weight, grad_output, stride, padding, dilation)
-    grad_input, _, _ = conv2d_backward(x3, w3[None], g[None], stride, padding, dilation)
-    stamp = StampGeometry(geom.out_size, geom.kernel, geom.stride, geom.dilation,
-                          (geom.pads[0], geom.pads[2]), geom.in_size)
-    return StampTrace(stamp, g[None], w3[None], np.zeros(x3.shape[0]), grad_input)
+    """Both readings of grad_input for one output channel (``backward_traces``' first)."""
+    return backward_traces(x, weight, grad_output, stride, padding, dilation)[0]
 
 
 @dataclass(frozen=True)
@@ -196,7 +211,5 @@ def grad_weight_trace(
     padding: Padding = 0,
     dilation: int | tuple[int, int] = 1,
 ) -> WeightGradTrace:
-    """grad_weight of one output channel step by step, arguments as ``grad_input_trace``."""
-    x3, w3, g, geom = _single_channel(x, weight, grad_output, stride, padding, dilation)
-    _, grad_weight, _ = conv2d_backward(x3, w3[None], g[None], stride, padding, dilation)
-    return WeightGradTrace(geom, pad_input(x3, geom), g, grad_weight[0])
+    """grad_weight of one output channel step by step (``backward_traces``' second)."""
+    return backward_traces(x, weight, grad_output, stride, padding, dilation)[1]

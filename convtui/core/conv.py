@@ -149,7 +149,7 @@ def check_bias(bias: np.ndarray | None, out_channels: int) -> np.ndarray:
     return b
 
 
-def _windows(padded: np.ndarray, geom: ConvGeometry) -> np.ndarray:
+def windows(padded: np.ndarray, geom: ConvGeometry) -> np.ndarray:
     """All kernel windows: shape (N, C, out_h, out_w, kH, kW), a view, no copy."""
     kh, kw = geom.kernel
     dh, dw = geom.dilation
@@ -182,7 +182,7 @@ def conv2d(
     if flip:
         w4 = flip_kernel(w4)
     geom = conv_geometry(x4.shape[2:], w4.shape[2:], stride, padding, dilation, padding_mode)
-    win = _windows(pad_input(x4, geom), geom)
+    win = windows(pad_input(x4, geom), geom)
     n = x4.shape[0]
     o = w4.shape[0]
     out = np.empty((n, o, *geom.out_size))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from convtui.core.layers import (
     SIZES,
     AdaptiveAvgPool2d,
@@ -69,16 +71,23 @@ def _module_code(row: TraceRow, indent: str) -> str:
         short = (_sequential_code(row.paths["shortcut"], inner) if row.paths["shortcut"]
                  else "nn.Identity()")
         return f"Residual(\n{inner}{main},\n{inner}{short},\n{indent})"
+    return layer_code(layer, width)
+
+
+def layer_code(layer: Layer, in_width: int = 1, extra: Sequence[str] = ()) -> str:
+    """The ``nn.`` constructor call of one layer taking ``in_width`` channels (features for
+    Linear), defaults left out, then the ``extra`` keywords (``return_indices=True``): the one
+    place that knows how each layer is written in PyTorch."""
     if isinstance(layer, (Conv2d, ConvTranspose2d)):
-        args = [str(width), str(layer.out_channels or 1), f"kernel_size={_arg(layer.kernel)}"]
+        args = [str(in_width), str(layer.out_channels or 1), f"kernel_size={_arg(layer.kernel)}"]
     elif isinstance(layer, (MaxPool2d, AvgPool2d)):
         args = [f"kernel_size={_arg(layer.kernel)}"]
     elif isinstance(layer, AdaptiveAvgPool2d):
         args = [_arg(layer.output_size)]
     elif isinstance(layer, BatchNorm2d):
-        args = [str(width)]
+        args = [str(in_width)]
     elif isinstance(layer, Linear):
-        args = [str(width), str(layer.out_features)]
+        args = [str(in_width), str(layer.out_features)]
     elif isinstance(layer, (Dropout, ReLU, Flatten)):
         args = []
     else:
@@ -88,7 +97,46 @@ def _module_code(row: TraceRow, indent: str) -> str:
             value, default = layer.step, layer.kernel  # PyTorch's default: the kernel size
         if key not in SIZES and value != default:
             args.append(f"{key}={_arg(value)}")  # type: ignore[arg-type]
-    return f"nn.{type(layer).__name__}({', '.join(args)})"
+    return f"nn.{type(layer).__name__}({', '.join([*args, *extra])})"
+
+
+def number_code(value: float) -> str:
+    """A float as Python reads it back exactly; whole numbers as torch prints them (``8.``)."""
+    text = repr(float(value))
+    return text[:-1] if text.endswith(".0") else text
+
+
+def tensor_code(values: np.ndarray, indent: int = 0) -> str:
+    """``torch.tensor([[1., 0.], [2., 3.]])`` as aligned nested lists, one innermost row per
+    line (continuation lines ``indent`` columns in): a literal a script can be run with."""
+    values = np.asarray(values, dtype=np.float64)
+    texts = np.vectorize(number_code, otypes=[object])(values)
+    width = max((len(text) for text in np.ravel(texts)), default=1)
+    head = "torch.tensor("
+
+    def nested(array: np.ndarray, column: int) -> str:
+        if array.ndim == 1:
+            return "[" + ", ".join(str(v).rjust(width) for v in array) + "]"
+        parts = [nested(sub, column + 1) for sub in array]
+        gap = "," + "\n" * (array.ndim - 1) + " " * (column + 1)
+        return "[" + gap.join(parts) + "]"
+
+    return head + nested(texts, indent + len(head)) + ")"
+
+
+def script_head(cells: int) -> list[str]:
+    """The first lines of a lesson's script: imports, then torch set to compute in float64 as
+    the engine does and to print ``cells`` numbers rounded the way the panel shows them."""
+    threshold = f", threshold={cells}" if cells > 1000 else ""  # torch elides past 1000
+    return [
+        "import torch",
+        "from torch import nn",
+        "",
+        f"torch.set_default_dtype(torch.float64)  # {t('lesson_code.float64')}",
+        f"torch.set_printoptions(precision=2, sci_mode=False{threshold})"
+        f"  # {t('lesson_code.rounded')}",
+        "",
+    ]
 
 
 def _sequential_code(rows: Sequence[TraceRow], indent: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from convtui.core.conv import ConvGeometry, _windows, conv_geometry, pad_input
+from convtui.core.conv import ConvGeometry, conv_geometry, pad_input, windows
 from convtui.core.errors import refuse
 from convtui.core.geometry import check_extent, check_non_negative, check_positive, pair
 
@@ -43,7 +43,7 @@ def im2col(
     check_extent(x.shape, "input", batched=x.ndim == 4)
     x4 = x if x.ndim == 4 else x[None]
     geom = unfold_geometry(x4.shape[2:], kernel_size, dilation, padding, stride)
-    win = _windows(pad_input(x4, geom), geom)  # (N, C, oh, ow, kH, kW)
+    win = windows(pad_input(x4, geom), geom)  # (N, C, oh, ow, kH, kW)
     n, c, oh, ow, kh, kw = win.shape
     cols = win.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, oh * ow)
     return cols if x.ndim == 4 else cols[0]

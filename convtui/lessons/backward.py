@@ -1,6 +1,9 @@
 """The Backward lesson's state: one input, one kernel, one convolution, and the gradient of the
 loss with respect to its output, stepped back to the input (two readings) and to the weight.
 
+``reading`` says what is stepped: grad_input in the scatter or the gather reading, or
+grad_weight (WEIGHT); ``step`` is the step of that reading.
+
 Immutable: every change makes a new lesson through ``with_``, which re-validates it with the
 engine's own checks (an ``ArgumentError`` for anything PyTorch would refuse). The traces come
 from ``convtui.core`` and carry every number a view draws.
@@ -14,13 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from convtui.core import (
-    StampTrace,
-    WeightGradTrace,
-    conv2d,
-    grad_input_trace,
-    grad_weight_trace,
-)
+from convtui.core import StampTrace, WeightGradTrace, backward_traces, conv2d
 from convtui.core.backward import checked_grad
 from convtui.core.examples import LECTURE_INPUT, LECTURE_KERNEL, random_integers
 from convtui.core.geometry import Padding
@@ -31,8 +28,9 @@ ONES, ONE_HOT, RANDOM, SUM_OF_SQUARES, EDITED = (
     "ones", "one_hot", "random", "sum_of_squares", "edited")
 GRADIENTS = (ONES, ONE_HOT, RANDOM, SUM_OF_SQUARES)
 
-#: The two readings of grad_input.
-SCATTER, GATHER = "scatter", "gather"
+#: The two readings of grad_input, and stepping grad_weight instead.
+SCATTER, GATHER, WEIGHT = "scatter", "gather", "weight"
+READINGS = (SCATTER, GATHER, WEIGHT)
 
 
 def output_gradient(
@@ -69,15 +67,12 @@ class BackwardLesson:
     edited: np.ndarray | None = None
     reading: str = SCATTER
     step: int = 0
-    weight_step: int = 0
 
     def __post_init__(self) -> None:
-        if self.reading not in (SCATTER, GATHER):
+        if self.reading not in READINGS:
             raise ValueError(f"unknown reading {self.reading!r}")
-        _ = self.grad_input  # validates every argument with the engine's checks
-        count = self.step_count
-        object.__setattr__(self, "step", self.step % count)
-        object.__setattr__(self, "weight_step", self.weight_step % self.grad_weight.step_count)
+        _ = self.traces  # validates every argument with the engine's checks
+        object.__setattr__(self, "step", self.step % self.step_count)
 
     def with_(self, **changes: Any) -> BackwardLesson:
         return replace(self, **changes)
@@ -93,14 +88,17 @@ class BackwardLesson:
                                self.edited)
 
     @cached_property
-    def grad_input(self) -> StampTrace:
-        return grad_input_trace(self.x, self.kernel, self.grad_output, self.stride,
-                                self.padding, self.dilation)
+    def traces(self) -> tuple[StampTrace, WeightGradTrace]:
+        return backward_traces(self.x, self.kernel, self.grad_output, self.stride,
+                               self.padding, self.dilation)
 
-    @cached_property
+    @property
+    def grad_input(self) -> StampTrace:
+        return self.traces[0]
+
+    @property
     def grad_weight(self) -> WeightGradTrace:
-        return grad_weight_trace(self.x, self.kernel, self.grad_output, self.stride,
-                                 self.padding, self.dilation)
+        return self.traces[1]
 
     @property
     def grad_bias(self) -> float:
@@ -108,13 +106,16 @@ class BackwardLesson:
 
     @property
     def step_count(self) -> int:
-        """Steps of the current reading: output-gradient cells (scatter) or input cells
-        (gather)."""
+        """Steps of the current reading: output-gradient cells (scatter), input cells
+        (gather) or weight cells (WEIGHT)."""
+        if self.reading == WEIGHT:
+            return self.grad_weight.step_count
         trace = self.grad_input
         return trace.scatter_step_count if self.reading == SCATTER else trace.gather_step_count
 
     def toggled(self) -> BackwardLesson:
-        """The other reading, at its first step: both end at the same grad_input."""
+        """The other reading of grad_input (scatter after grad_weight), at its first step:
+        both end at the same grad_input."""
         return self.with_(reading=GATHER if self.reading == SCATTER else SCATTER, step=0)
 
     def rotation_terms(self, row: int, col: int) -> list[tuple[tuple[int, int], tuple[int, int],

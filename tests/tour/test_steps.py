@@ -19,6 +19,8 @@ LESSON = [
     ("stepper", "multichannel"),    # channels and the neuron view
     ("pool", "lecture"),
     ("flip", "lecture"),            # convolution vs cross-correlation
+    ("backward", "lecture"),        # the lecture's example backpropagated
+    ("transposed", "lecture_backwards"),  # the lecture's example run backwards, 3x3 -> 5x5
     ("shapes", "lecture"),          # shapes through the lecture's small CNN
     ("train", "tiny"),              # a short training run
 ]
