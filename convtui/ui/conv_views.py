@@ -9,10 +9,12 @@ import numpy as np
 from rich.text import Text
 
 from convtui.core.conv import ConvStep
-from convtui.core.geometry import Padding, explain_output_size
-from convtui.i18n import t
+from convtui.core.export import layer_code, number_code, script_head, tensor_code
+from convtui.core.geometry import explain_output_size
+from convtui.core.layers import Conv2d
+from convtui.fields import show_pair
+from convtui.i18n import t, tn
 from convtui.ui.conv_lesson import ConvLesson
-from convtui.ui.fields import show_pair
 from convtui.ui.format import cell_width, fmt, fmt_full
 from convtui.ui.widgets.grid import EMPTY, NORMAL, PADDING, GridView
 
@@ -124,7 +126,7 @@ def window_note(lesson: ConvLesson) -> str:
     if pad_cells:
         kind = t("stepper.note.zeros") if lesson.padding_mode == "zeros" else t(
             "stepper.note.copies", mode=lesson.padding_mode)
-        note += t("stepper.note.padding", cells=pad_cells, kind=kind)
+        note += t("stepper.note.padding", cells=tn("lesson_counts.cells", pad_cells), kind=kind)
     return note
 
 
@@ -169,11 +171,12 @@ def neuron(step: ConvStep, channel: int) -> Text:
     text = Text()
     channels, kh, kw = step.values.shape
     if channels == 1:
-        intro = t("stepper.neuron.intro", inputs=len(values), weights=len(weights))
+        intro = t("stepper.neuron.intro", inputs=tn("lesson_counts.inputs", len(values)),
+                  weights=tn("lesson_counts.weights", len(weights)))
     else:
         intro = t("lesson.neuron.intro_channels", inputs=step.values.size,
                   weights=step.weights.size, channels=channels, kh=kh, kw=kw,
-                  channel=channel, shown=len(values))
+                  channel=channel, shown=tn("lesson_counts.inputs", len(values)))
     text.append(intro + "\n", style="grey50")
     text.append(f"{'x'.rjust(vw + 2)}   w\n", style="grey50")
     mid = len(values) // 2
@@ -193,44 +196,51 @@ def neuron(step: ConvStep, channel: int) -> Text:
     return text
 
 
-def pytorch_code(lesson: ConvLesson) -> str:
-    """The nn.Conv2d call and shapes for the current settings."""
-    c, h, w = lesson.x.shape
-    kh, kw = lesson.kernel.shape[1:]
-    kernel = str(kh) if kh == kw else f"({kh}, {kw})"
-    args = [str(c), "1", kernel]
-    if lesson.stride != (1, 1):
-        args.append(f"stride={torch_arg(lesson.stride)}")
+def conv_layer(lesson: ConvLesson, bias: bool = True) -> Conv2d:
+    """The lesson's layer as the core's table of nn. calls holds it (one output channel)."""
     padding = lesson.padding
-    if padding != 0:
-        args.append(f"padding={padding_arg(padding)}")
-    if lesson.dilation != (1, 1):
-        args.append(f"dilation={torch_arg(lesson.dilation)}")
-    if lesson.padding_mode != "zeros":
-        args.append(f"padding_mode={lesson.padding_mode!r}")
+    return Conv2d(kernel=lesson.kernel.shape[1:], out_channels=1, stride=lesson.stride,
+                  padding=padding if isinstance(padding, (str, tuple)) else (padding, padding),
+                  dilation=lesson.dilation, bias=bias, padding_mode=lesson.padding_mode)
+
+
+def input_code(x: np.ndarray, name: str = "x") -> str:
+    """``x = torch.tensor(...).reshape(1, C, H, W)``: a (C, H, W) or (H, W) input as a batch
+    of one, the way PyTorch's layers take it."""
+    c, h, w = x.shape if x.ndim == 3 else (1, *x.shape)
+    prefix = f"{name} = "
+    return (f"{prefix}{tensor_code(x, len(prefix))}.reshape(1, {c}, {h}, {w})"
+            f"  # {t('lesson_code.input_shape', c=c, h=h, w=w)}")
+
+
+def weight_code(kernel: np.ndarray, name: str) -> str:
+    """``w = torch.tensor(...).reshape(1, C, kH, kW)``: one output channel's weights."""
+    c, kh, kw = kernel.shape
+    prefix = f"{name} = "
+    return (f"{prefix}{tensor_code(kernel, len(prefix))}.reshape(1, {c}, {kh}, {kw})"
+            f"  # {t('lesson_code.weight_shape', c=c, kh=kh, kw=kw)}")
+
+
+def pytorch_code(lesson: ConvLesson) -> str:
+    """A script that runs the lesson's nn.Conv2d on its input and kernel and prints the
+    output the panel shows."""
+    c = lesson.channels
     oh, ow = lesson.trace.output.shape
     lines = [
-        "import torch",
-        "import torch.nn as nn",
-        "",
-        f"conv = nn.Conv2d({', '.join(args)})",
+        *script_head(oh * ow),
+        input_code(lesson.x),
+        weight_code(lesson.kernel, "kernel"),
+        f"conv = {layer_code(conv_layer(lesson), c)}",
         "with torch.no_grad():",
-        f"    conv.weight.copy_(kernel{'.flip(-2, -1)' if lesson.flip else ''})"
-        f"  # shape (1, {c}, {kh}, {kw})",
-        f"    conv.bias.fill_({fmt_full(lesson.bias)})",
-        f"x = torch.tensor(...)  # shape (1, {c}, {h}, {w}) = (N, C, H, W)",
-        f"out = conv(x)          # shape (1, 1, {oh}, {ow})",
+        f"    conv.weight.copy_(kernel{'.flip(-2, -1)' if lesson.flip else ''})",
+        f"    conv.bias.fill_({number_code(lesson.bias)})",
+        f"    out = conv(x)  # {t('lesson_code.out_shape', oh=oh, ow=ow)}",
+        "print(out[0, 0])",
     ]
     if lesson.flip:
-        lines.insert(3, "# " + t("stepper.code.flip_comment"))
+        lines.insert(lines.index("with torch.no_grad():"),
+                     "# " + t("stepper.code.flip_comment"))
     return "\n".join(lines)
-
-
-def padding_arg(padding: Padding) -> str:
-    """A padding argument as nn.Conv2d is called with it: 1, (1, 2) or 'same'."""
-    if isinstance(padding, str):
-        return repr(padding)
-    return torch_arg(padding if isinstance(padding, tuple) else (padding, padding))
 
 
 def torch_arg(value: tuple[int, int]) -> str:

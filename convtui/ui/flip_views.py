@@ -14,10 +14,11 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from convtui.core.conv import ConvStep
+from convtui.core.export import layer_code, script_head
 from convtui.core.flip import rotated_position
 from convtui.i18n import t
 from convtui.ui.conv_lesson import ConvLesson
-from convtui.ui.conv_views import output_view, padding_arg, torch_arg
+from convtui.ui.conv_views import conv_layer, input_code, output_view, weight_code
 from convtui.ui.flip_lesson import FlipLesson
 from convtui.ui.format import fmt
 from convtui.ui.widgets.grid import EMPTY, NORMAL, GridView
@@ -177,30 +178,28 @@ def selection_note(lesson: FlipLesson, cell: tuple[int, int], rotated: bool) -> 
 
 
 def flip_code(lesson: FlipLesson) -> str:
-    """Both outputs in PyTorch, and the scipy calls that give the same numbers."""
+    """A script that runs nn.Conv2d with W (cross-correlation) and with W rotated 180°
+    (convolution) and prints both outputs and their difference as the panel shows them, then
+    the scipy calls that give the same numbers."""
     corr = lesson.correlation
-    kh, kw = lesson.kernel.shape
-    h, w = corr.x.shape[1:]
-    args = []
-    if corr.stride != (1, 1):
-        args.append(f"stride={torch_arg(corr.stride)}")
-    padding = corr.padding
-    if padding != 0:
-        args.append(f"padding={padding_arg(padding)}")
-    extra = "".join(f", {a}" for a in args)
     oh, ow = corr.trace.output.shape
     lines = [
-        "import torch",
-        "import torch.nn.functional as F",
-        "",
-        f"x = torch.tensor(...)  # {t('flip.code.x_shape', h=h, w=w)}",
-        f"w = torch.tensor(...)  # {t('flip.code.w_shape', kh=kh, kw=kw)}",
-        f"corr = F.conv2d(x, w{extra})  # {t('flip.code.corr')}",
-        f"conv = F.conv2d(x, w.flip(-2, -1){extra})  # {t('flip.code.conv')}",
+        *script_head(oh * ow),
+        input_code(corr.x),
+        weight_code(corr.kernel, "w"),
+        f"layer = {layer_code(conv_layer(corr, bias=False))}",
+        "with torch.no_grad():",
+        "    layer.weight.copy_(w)",
+        f"    corr = layer(x)  # {t('flip.code.corr')}",
+        "    layer.weight.copy_(w.flip(-2, -1))",
+        f"    conv = layer(x)  # {t('flip.code.conv')}",
         f"# {t('flip.code.out_shape', oh=oh, ow=ow)}",
+        "print(corr[0, 0])",
+        "print(conv[0, 0])",
+        "print((corr - conv)[0, 0])",
         "",
     ]
-    if corr.stride == (1, 1) and padding in (0, (0, 0), "valid"):
+    if corr.stride == (1, 1) and corr.padding in (0, (0, 0), "valid"):
         lines += [f"# {t('flip.code.scipy_same')}",
                   "#   scipy.signal.correlate2d(x, w, mode='valid')  == corr",
                   "#   scipy.signal.convolve2d(x, w, mode='valid')   == conv"]

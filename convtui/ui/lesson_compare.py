@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 #: Fields that say what is shown or what the input is called, not what is computed.
-VIEW_FIELDS = frozenset({"step", "channel", "input_name", "kernel_name"})
+VIEW_FIELDS = frozenset({"step", "channel", "input_name", "kernel_name", "reading"})
 
 
 def same_numbers(a: Any, b: Any) -> bool:

@@ -45,6 +45,8 @@ PANELS: tuple[Panel, ...] = (
     Panel("shapes", "4", "convtui.ui.screens.shapes:ShapesScreen"),
     Panel("quiz", "5", "convtui.ui.screens.quiz:QuizScreen"),
     Panel("train", "6", "convtui.ui.screens.train:TrainScreen"),
+    Panel("backward", "7", "convtui.ui.backward.screen:BackwardScreen"),
+    Panel("transposed", "8", "convtui.ui.transposed.screen:TransposedScreen"),
 )
 
 

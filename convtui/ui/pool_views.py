@@ -8,11 +8,13 @@ from __future__ import annotations
 import numpy as np
 from rich.text import Text
 
+from convtui.core.export import layer_code, script_head
 from convtui.core.geometry import explain_output_size
+from convtui.core.layers import AvgPool2d, MaxPool2d
 from convtui.core.pool import CELL_INPUT, CELL_OUTSIDE, CELL_PAD, PoolStep
-from convtui.i18n import t
-from convtui.ui.conv_views import COMPACT_WIDTH, torch_arg
-from convtui.ui.fields import show_pair
+from convtui.fields import show_pair
+from convtui.i18n import t, tn
+from convtui.ui.conv_views import COMPACT_WIDTH, input_code
 from convtui.ui.format import cell_width, fmt
 from convtui.ui.pool_lesson import PoolLesson
 from convtui.ui.widgets.grid import EMPTY, NORMAL, OUTSIDE, PADDING, GridView
@@ -68,7 +70,8 @@ def output_view(lesson: PoolLesson) -> GridView:
     return GridView(
         values=out, kinds=np.where(index <= lesson.step, NORMAL, EMPTY),
         window=frozenset({(step.out_row, step.out_col)}),
-        title=t(f"pool.grid.output_{lesson.kind}", h=oh, w=ow),
+        title=t(f"pool.grid.output_{lesson.kind}", h=oh, w=ow, kh=lesson.kernel_size[0],
+                kw=lesson.kernel_size[1]),
         row_labels=tuple(str(r) for r in range(oh)),
         col_labels=tuple(str(c % 10) for c in range(ow)), compact=_compact(out),
         scale_values=out,
@@ -140,11 +143,15 @@ def _divisor_note(step: PoolStep) -> str:
     inside = int((step.cells == CELL_INPUT).sum())
     pads = int((step.cells == CELL_PAD).sum())
     if not pads:
-        return t("pool.arith.divisor", divisor=step.divisor, inside=inside)
+        return t("pool.arith.divisor", divisor=step.divisor,
+                 inside=tn("lesson_counts.input_cells", inside))
     if step.divisor == inside:
-        return t("pool.arith.divisor_without_pad", divisor=step.divisor, inside=inside,
-                 pads=pads)
-    return t("pool.arith.divisor_with_pad", divisor=step.divisor, inside=inside, pads=pads)
+        return t("pool.arith.divisor_without_pad", divisor=step.divisor,
+                 inside=tn("lesson_counts.input_cells", inside),
+                 pads=tn("lesson_counts.padding_zeros", pads))
+    return t("pool.arith.divisor_with_pad", divisor=step.divisor,
+             inside=tn("lesson_counts.input_cells", inside),
+             pads=tn("lesson_counts.padding_zeros", pads))
 
 
 def window_note(lesson: PoolLesson) -> str:
@@ -179,31 +186,29 @@ def ceil_note(lesson: PoolLesson) -> str:
     return t("pool.window.ceil", sizes=sizes)
 
 
-def pytorch_code(lesson: PoolLesson) -> str:
-    """The nn.MaxPool2d / nn.AvgPool2d call and shapes for the current settings."""
-    g = lesson.trace.geometry
-    args = [torch_arg(g.kernel)]
-    if lesson.stride is not None:
-        args.append(f"stride={torch_arg(lesson.stride)}")
-    if lesson.padding != (0, 0):
-        args.append(f"padding={torch_arg(lesson.padding)}")
-    if lesson.kind == "max" and lesson.dilation != (1, 1):
-        args.append(f"dilation={torch_arg(lesson.dilation)}")
-    if lesson.ceil_mode:
-        args.append("ceil_mode=True")
-    if lesson.kind == "avg" and not lesson.count_include_pad:
-        args.append("count_include_pad=False")
-    h, w = g.in_size
-    oh, ow = g.out_size
-    x_line = f"x = torch.tensor(...)  # {t('pool.code.x_shape', h=h, w=w)}"
+def pool_layer(lesson: PoolLesson) -> MaxPool2d | AvgPool2d:
+    """The lesson's layer as the core's table of nn. calls holds it."""
     if lesson.kind == "max":
-        args.append("return_indices=True")
-        lines = [f"pool = nn.MaxPool2d({', '.join(args)})", x_line,
-                 f"out, indices = pool(x)  # {t('pool.code.out_shape', oh=oh, ow=ow)}",
-                 f"# {t('pool.code.indices', h=h, w=w)}"]
-    else:
-        lines = [f"pool = nn.AvgPool2d({', '.join(args)})", x_line,
-                 f"out = pool(x)          # {t('pool.code.shape', oh=oh, ow=ow)}"]
+        return MaxPool2d(lesson.kernel_size, lesson.stride, lesson.padding, lesson.dilation,
+                         lesson.ceil_mode)
+    return AvgPool2d(lesson.kernel_size, lesson.stride, lesson.padding, lesson.ceil_mode,
+                     lesson.count_include_pad)
+
+
+def pytorch_code(lesson: PoolLesson) -> str:
+    """A script that runs the lesson's nn.MaxPool2d / nn.AvgPool2d on its input and prints the
+    output the panel shows (and, for max pooling, where each maximum sits)."""
+    h, w = lesson.x.shape
+    oh, ow = lesson.trace.geometry.out_size
+    shape = t("lesson_code.out_shape", oh=oh, ow=ow)
+    maximum = lesson.kind == "max"
+    pool = f"pool = {layer_code(pool_layer(lesson), extra=('return_indices=True',) * maximum)}"
     if lesson.stride is None:
-        lines[0] += f"  # {t('pool.code.stride_default')}"
-    return "\n".join(["import torch", "import torch.nn as nn", "", *lines])
+        pool += f"  # {t('pool.code.stride_default')}"
+    lines = [*script_head(oh * ow), input_code(lesson.x), pool]
+    if maximum:
+        lines += [f"out, indices = pool(x)  # {shape}", "print(out[0, 0])",
+                  f"print(indices[0, 0])  # {t('pool.code.indices', h=h, w=w)}"]
+    else:
+        lines += [f"out = pool(x)  # {shape}", "print(out[0, 0])"]
+    return "\n".join(lines)

@@ -12,6 +12,7 @@ from convtui.ui.screens.flip import FlipScreen
 from convtui.ui.screens.pool import PoolScreen
 from convtui.ui.widgets.grid import HeatGrid
 from tests.ui.conftest import SIZE, click_cell, grid_rows, text_of
+from tests.ui.lesson_scripts import code_tab_prints_the_grids
 from tests.ui.test_stepper import set_field
 
 LECTURE_OUT = [["8", "9", "8"], ["8", "5", "9"], ["6", "5", "5"]]
@@ -177,7 +178,11 @@ async def test_stride_and_padding_settings_apply_to_both_outputs() -> None:
         assert grid_rows(app, "#conv-grid") == [["8", "8"], ["6", "5"]]
         await set_field(pilot, "padding", "1")
         assert app.screen.lesson.correlation.trace.output.shape == (3, 3)
-        assert "stride=2, padding=1" in text_of(app, "#code-view")
+        assert "nn.Conv2d(1, 1, kernel_size=3, stride=2, padding=1, bias=False)" in \
+            text_of(app, "#code-view")
+        app.screen.set_focus(None)
+        await pilot.press("end")  # every output cell filled in
+        assert code_tab_prints_the_grids(app, "#corr-grid", "#conv-grid", "#diff-grid")
 
 
 async def test_invalid_settings_show_the_message_and_keep_the_last_good_state() -> None:
@@ -251,8 +256,8 @@ async def test_why_tab_and_code_name_which_library_computes_which() -> None:
             assert line in why
         await pilot.press("p")
         code = text_of(app, "#code-view")
-        assert "corr = F.conv2d(x, w)" in code
-        assert "conv = F.conv2d(x, w.flip(-2, -1))" in code
+        assert "    corr = layer(x)  # cross-correlation, what nn.Conv2d computes" in code
+        assert "    layer.weight.copy_(w.flip(-2, -1))" in code
         assert "scipy.signal.correlate2d(x, w, mode='valid')  == corr" in code
 
 

@@ -71,7 +71,7 @@ async def test_f2_redraws_every_text_in_korean_and_back_keeping_the_lesson() -> 
         assert "가중치 (i, j)는 (2−i, 2−j)로 이동: a↔i, b↔h, c↔g, d↔f; 제자리: e" in weights
         assert "딥러닝에서는 왜 뒤집기를 무시해도 될까" in text_of(app, "#why-view")
         code = text_of(app, "#code-view")
-        assert "corr = F.conv2d(x, w, padding=1)  # 교차상관: nn.Conv2d가 계산하는 것" in code
+        assert "    corr = layer(x)  # 교차상관: nn.Conv2d가 계산하는 것" in code
         assert "c를 누르면 둘 다 PyTorch로 실행해 비교합니다" in text_of(app, "#check-result")
         labels = [str(label.render()) for label in app.screen.query("#settings Label")
                   .results(Label)]

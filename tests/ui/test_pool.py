@@ -13,6 +13,7 @@ from convtui.core.examples import LECTURE_MAX_POOL_INPUT
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.widgets.grid import HeatGrid
 from tests.ui.conftest import SIZE, click_cell, grid_rows, text_of
+from tests.ui.lesson_scripts import code_tab_prints_the_grids
 from tests.ui.test_stepper import set_field
 
 
@@ -102,7 +103,7 @@ async def test_average_preset_writes_the_sum_over_the_divisor() -> None:
         assert lines[1].strip() == "+ 1 + 4) / 4 = 2"
         assert lines[2] == "divisor 4: the window's 4 input cells"
         assert grid(app, "#input-grid").view.accents == frozenset()
-        assert "avg pool 2×2" in text_of(app, "#output-grid")
+        assert "output 2×2 · avg pool 2×2" in text_of(app, "#output-grid")
 
 
 async def test_k_switches_between_max_and_average_on_the_same_input() -> None:
@@ -127,14 +128,15 @@ async def test_empty_stride_means_the_kernel_size_and_stride_1_overlaps() -> Non
     app = ConvtuiApp("pool")
     async with app.run_test(size=SIZE) as pilot:
         assert "stride 2 = kernel size" in text_of(app, "#window-note")
-        assert "nn.MaxPool2d(2, return_indices=True)  # stride defaults to kernel_size" in \
-            text_of(app, "#code-view")
+        assert "nn.MaxPool2d(kernel_size=2, return_indices=True)  # stride defaults to " \
+            "kernel_size" in text_of(app, "#code-view")
         await set_field(pilot, "stride", "1")
         await to_the_grids(pilot)
         await pilot.press("end")
         assert grid_rows(app, "#output-grid") == [["9", "9", "8"], ["7", "9", "9"],
                                                    ["7", "9", "9"]]
         assert "stride=1" in text_of(app, "#code-view")
+        assert code_tab_prints_the_grids(app, "#output-grid")
 
 
 async def test_max_pooling_pads_with_minus_infinity_which_never_wins() -> None:
@@ -162,11 +164,11 @@ async def test_count_include_pad_decides_what_the_average_divides_by() -> None:
         assert grid_rows(app, "#input-grid")[0] == ["0"] * 6
         text = text_of(app, "#arithmetic")
         assert ") / 4 = 0.25" in text
-        assert "divisor 4: 1 input cells + 3 padding zeros (count_include_pad=True" in text
+        assert "divisor 4: 1 input cell + 3 padding zeros (count_include_pad=True" in text
         await toggle(pilot, "count-include-pad")
         text = text_of(app, "#arithmetic")
         assert ") / 1 = 1" in text
-        assert "only the 1 input cells; the 3 padding zeros are not counted" in text
+        assert "only the 1 input cell, not the 3 padding zeros" in text
         assert "count_include_pad=False" in text_of(app, "#code-view")
 
 
@@ -286,7 +288,7 @@ async def test_mnist_digit_through_2x2_max_pooling(
         inputs, outputs = grid(app, "#input-grid").view, grid(app, "#output-grid").view
         assert inputs.values.shape == (28, 28) and inputs.compact
         assert outputs.values.shape == (14, 14) and outputs.compact
-        assert "max pool 14×14" in text_of(app, "#output-grid")
+        assert "output 14×14 · max pool 2×2" in text_of(app, "#output-grid")
         await to_the_grids(pilot)
         await pilot.press("r")
         await app.workers.wait_for_complete()
@@ -351,3 +353,26 @@ async def test_help_explains_pooling() -> None:
         assert "return_indices=True" in app.screen.panel_help()
         assert "ceil_mode" in app.screen.panel_help()
 
+
+
+async def test_a_size_typed_over_the_lecture_input_makes_a_random_input_of_that_size() -> None:
+    app = ConvtuiApp("pool")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        await set_field(pilot, "in-size", "4x4")  # the lecture input's own size: kept
+        assert app.screen.lesson.input_name == "lecture_max"
+        await set_field(pilot, "in-size", "6x5")
+        assert app.screen.lesson.x.shape == (6, 5)
+        assert app.screen.select_value("input-preset") == "random"
+        assert "random integers" in text_of(app, "#status")
+        assert len(grid_rows(app, "#input-grid")) == 6
+
+
+async def test_the_output_title_names_the_output_size_and_the_kernel_apart() -> None:
+    app = ConvtuiApp("pool")
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "input-preset", "lecture_avg")
+        await set_field(pilot, "stride", "1")  # kernel 2×2, output 3×3
+        assert text_of(app, "#output-grid").splitlines()[0].strip() == \
+            "output 3×3 · avg pool 2×2"

@@ -51,14 +51,14 @@ async def test_f2_redraws_every_text_in_korean_and_back_keeping_the_lesson() -> 
         assert text_of(app, "#status").startswith("단계 4/9 · out[1,0] = ")
         assert text_of(app, "#status").endswith(" · 강의 4×4 (평균)")
         assert "입력 4×4 · 패딩 1 (0)" in text_of(app, "#input-grid")
-        assert "평균 풀링 3×3" in text_of(app, "#output-grid")
+        assert "출력 3×3 · 평균 풀링 3×3" in text_of(app, "#output-grid")
         assert "나누는 수 9: 입력 칸 6개 + 패딩 0 3개 (count_include_pad=True는 패딩도 셉니다)" \
             in text_of(app, "#arithmetic")
         note = text_of(app, "#window-note").replace("\n", " ")
         assert note.startswith("윈도: 입력 행 1…3, 열 -1…1 (커널 3, 스트라이드 2)")
         assert "ceil_mode는 출력 크기를 올림하므로 (높이와 너비: " in note
         code = text_of(app, "#code-view")
-        assert "out = pool(x)          # 형태 (1, 1, 3, 3)" in code
+        assert "out = pool(x)  # 형태 (1, 1, 3, 3)" in code
         views = app.screen.query_one("#views", TabbedContent)
         assert [str(views.get_tab(p).label) for p in ("arith", "code")] == ["산술", "PyTorch"]
         labels = [str(label.render()) for label in app.screen.query("#settings Label")
@@ -79,7 +79,7 @@ async def test_f2_redraws_every_text_in_korean_and_back_keeping_the_lesson() -> 
         await pilot.pause()
         assert shown(app) == before
         assert text_of(app, "#status").startswith("step 4/9 · out[1,0] = ")
-        assert "avg pool 3×3" in text_of(app, "#output-grid")
+        assert "output 3×3 · avg pool 3×3" in text_of(app, "#output-grid")
         assert chosen_label(app, "kind") == "average"
         assert app.screen.query_one("#stride", Input).placeholder == "= kernel"
 
@@ -156,7 +156,7 @@ async def test_a_panel_switched_away_from_catches_up_when_shown_again() -> None:
         await pilot.press("3")
         await pilot.pause()
         assert text_of(app, "#status").startswith("단계 2/4 · out[0,1] = 5 · 강의 4×4 (최대)")
-        assert "평균 풀링 2×2" in text_of(app, "#output-grid")
+        assert "출력 2×2 · 평균 풀링 2×2" in text_of(app, "#output-grid")
 
 
 async def test_the_help_speaks_the_language_chosen() -> None:

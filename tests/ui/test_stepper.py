@@ -12,6 +12,7 @@ from convtui.ui.screens.edit_cell import EditCellScreen
 from convtui.ui.screens.help import HelpScreen
 from convtui.ui.widgets.grid import HeatGrid
 from tests.ui.conftest import SIZE, click_cell, grid_rows, text_of
+from tests.ui.lesson_scripts import code_tab_prints_the_grids
 
 LECTURE_OUT = [["8", "9", "8"], ["8", "5", "9"], ["6", "5", "5"]]
 
@@ -80,7 +81,7 @@ async def test_clicking_an_input_cell_marks_every_output_it_feeds() -> None:
         await click_cell(pilot, "#input-grid", 2, 2)  # the centre feeds all nine outputs
         marks = app.screen.query_one("#output-grid", HeatGrid).view.marks
         assert marks == {(r, c) for r in range(3) for c in range(3)}
-        assert "input[2,2] feeds 9 output cell(s)" in text_of(app, "#status")
+        assert "input[2,2] feeds 9 output cells, marked" in text_of(app, "#status")
 
 
 async def test_keyboard_cursor_on_the_input_grid_marks_outputs_too() -> None:
@@ -213,8 +214,10 @@ async def test_neuron_view_and_pytorch_code() -> None:
         assert neuron.count("─×") == 9
         await pilot.press("p")
         code = text_of(app, "#code-view")
-        assert "conv = nn.Conv2d(1, 1, 3)" in code
-        assert "shape (1, 1, 3, 3)" in code
+        assert "conv = nn.Conv2d(1, 1, kernel_size=3)" in code
+        assert "out = conv(x)  # shape (1, 1, 3, 3)" in code
+        await pilot.press("end")  # every output cell filled in
+        assert code_tab_prints_the_grids(app, "#output-grid")
 
 
 async def test_check_with_pytorch_agrees_on_every_cell() -> None:

@@ -280,3 +280,24 @@ async def test_arrays_the_stepper_cannot_show_are_refused_with_the_reason(
         assert reason in source
         assert app.screen.lesson.step == 1
         np.testing.assert_array_equal(app.screen.lesson.x[0], LECTURE_INPUT)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_a_normalised_digit_says_how_its_pixels_were_normalised(
+        test_set: tuple[np.ndarray, np.ndarray], lang: str) -> None:
+    images, _ = test_set
+    image = (images[12] / 255 - 0.1307) / 0.3081
+    note = {"en": "Pixels are normalised as in training: (pixel / 255 − 0.1307) / 0.3081, "
+                  "MNIST's mean and standard deviation, so black is -0.42 and white 2.82",
+            "ko": "픽셀은 학습 때처럼 정규화되어 있습니다: (픽셀 / 255 − 0.1307) / 0.3081"}[lang]
+    app = ConvtuiApp("stepper")
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_switch_language(lang)
+        app.screen.load_arrays(image, np.ones((3, 3)), "run A", normalised=True)
+        await pilot.pause()
+        assert note in text_of(app, "#source")
+        await pilot.press("r")  # a random input: nothing normalised on screen any more
+        assert note not in text_of(app, "#source")
+        app.screen.load_arrays(images[12], np.ones((3, 3)), "raw pixels")
+        await pilot.pause()
+        assert "0.3081" not in text_of(app, "#source")

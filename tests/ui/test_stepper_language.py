@@ -190,4 +190,5 @@ async def test_a_multichannel_lesson_in_korean_names_its_channels() -> None:
         assert grid.content_size.width == cell_len(title)
         neuron = text_of(app, "#neuron-view")
         assert "(채널 0; 뉴런은 모든 채널의 Σ와 편향을 더합니다:" in neuron
+        assert "입력 27개 (채널 3개 × 3×3 윈도우), 가중치 27개 (커널)" in neuron
         assert np.array_equal(app.screen.lesson.x.shape, (3, 5, 5))

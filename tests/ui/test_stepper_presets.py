@@ -71,8 +71,10 @@ async def test_multichannel_preset_shows_three_channels_as_one_neuron() -> None:
         assert len({lesson.kernel[c].tobytes() for c in range(3)}) == 3  # a kernel per channel
         np.testing.assert_array_equal(lesson.trace.output, conv2d(lesson.x, lesson.kernel[None])[0])
         assert active_tab(app) == "neuron"
-        assert "(channel 0; the neuron adds every channel's Σ and the bias:" in text_of(
-            app, "#neuron-view")
+        neuron = text_of(app, "#neuron-view")
+        assert "(channel 0; the neuron adds every channel's Σ and the bias:" in neuron
+        # the neuron takes every channel's window: 3 × 3×3 inputs, one weight each
+        assert "27 inputs (3 channels × the 3×3 window), 27 weights (the kernel)" in neuron
         assert app.screen.query_one("#channels", Input).value == "3"
 
 

@@ -32,6 +32,7 @@ from convtui.ui.tour_bar import TourBar
 from tests.ui.conftest import SIZE, grid_rows, text_of
 
 TOUR_KEYS = {"f3", "f4", "f5"}
+N = len(STEPS)  # "Tour 3/N": the count grows as panels add their steps
 
 
 async def press(pilot, *keys: str) -> None:
@@ -93,7 +94,7 @@ def _multichannel(app: ConvtuiApp) -> None:
 
 
 def _pool_lecture(app: ConvtuiApp) -> None:
-    assert "max pool 2×2" in text_of(app, "#output-grid")
+    assert "output 2×2 · max pool 2×2" in text_of(app, "#output-grid")
     assert len(grid_rows(app, "#input-grid")) == 4
     assert grid_rows(app, "#output-grid")[0][0] == "9"  # max(1, 9, 4, 5)
 
@@ -107,6 +108,24 @@ def _flip_lecture(app: ConvtuiApp) -> None:
     assert correlation != convolution
     assert grid_rows(app, "#corr-grid")[0][0] == f"{correlation:g}"
     assert grid_rows(app, "#conv-grid")[0][0] == f"{convolution:g}"
+
+
+def _backward_lecture(app: ConvtuiApp) -> None:
+    """The gradient of out.sum() on the lecture's example: the first stamp is the kernel."""
+    assert grid_rows(app, "#grad-grid") == [["1"] * 3] * 3
+    assert [row[:3] for row in grid_rows(app, "#result-grid")[:3]] == grid_rows(
+        app, "#kernel-grid")
+    assert "· grad_input, scatter ·" in text_of(app, "#status")
+    assert app.screen.query_one("#views", TabbedContent).active == "arith"
+
+
+def _transposed_lecture_backwards(app: ConvtuiApp) -> None:
+    """The lecture's 3x3 output of ones goes back through its kernel to 5x5; the first stamp
+    is the kernel itself."""
+    assert len(grid_rows(app, "#output-grid")) == 5
+    assert [row[:3] for row in grid_rows(app, "#output-grid")[:3]] == grid_rows(
+        app, "#kernel-grid")
+    assert "· scatter ·" in text_of(app, "#status")
 
 
 def _shapes_lab_cnn(app: ConvtuiApp) -> None:
@@ -132,6 +151,8 @@ PROMISES: dict[str, Callable[[ConvtuiApp], None]] = {
     "channels": _multichannel,
     "pooling": _pool_lecture,
     "flip": _flip_lecture,
+    "backward": _backward_lecture,
+    "transposed": _transposed_lecture_backwards,
     "shapes": _shapes_lab_cnn,
     "training": _train_tiny,
 }
@@ -162,17 +183,17 @@ async def test_progress_is_remembered_across_a_restart() -> None:
     app = ConvtuiApp(tour="resume")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert bar_title(app) == "Tour 1/10 · Welcome"
+        assert bar_title(app) == f"Tour 1/{N} · Welcome"
         await press(pilot, "f4", "f4", "f4")
         assert front(app) == "quiz"
     again = ConvtuiApp(tour="resume")
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert front(again) == "quiz"
-        assert bar_title(again) == "Tour 4/10 · The output-size formula"
+        assert bar_title(again) == f"Tour 4/{N} · The output-size formula"
         await press(pilot, "f3")
         assert front(again) == "stepper"
-        assert bar_title(again) == "Tour 3/10 ✓ · Stride and padding"  # finished before
+        assert bar_title(again) == f"Tour 3/{N} ✓ · Stride and padding"  # finished before
         _stride_padding(again)
 
 
@@ -181,9 +202,9 @@ async def test_starting_over_clears_the_ticks() -> None:
     app = ConvtuiApp(tour="restart")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert bar_title(app) == "Tour 1/10 · Welcome"
+        assert bar_title(app) == f"Tour 1/{N} · Welcome"
         await press(pilot, "f4")
-        assert bar_title(app) == "Tour 2/10 · What a convolution computes"
+        assert bar_title(app) == f"Tour 2/{N} · What a convolution computes"
     assert load_progress().state == TourState(1, frozenset({"welcome"}))
 
 
@@ -194,16 +215,16 @@ async def test_switching_to_korean_mid_tour_relabels_the_bar_on_every_panel() ->
         await press(pilot, "f4", "f4", "f4")
         assert front(app) == "quiz"
         await press(pilot, "f2")
-        assert bar_title(app) == "둘러보기 4/10 · 출력 크기 공식"
+        assert bar_title(app) == f"둘러보기 4/{N} · 출력 크기 공식"
         assert bar_text(app).startswith("출력 크기는 직접 옮겨 보지 않아도")
         assert "F4 다음" in text_of(app, "#tour-next")
         await press(pilot, "f3")  # the Stepper was behind when the language changed
         assert front(app) == "stepper"
-        assert bar_title(app) == "둘러보기 3/10 ✓ · 스트라이드와 패딩"
+        assert bar_title(app) == f"둘러보기 3/{N} ✓ · 스트라이드와 패딩"
         assert bar_text(app) == t("tour.steps.stride_padding.text").strip()
         assert "F3 이전" in text_of(app, "#tour-back")
         await press(pilot, "f2")
-        assert bar_title(app) == "Tour 3/10 ✓ · Stride and padding"
+        assert bar_title(app) == f"Tour 3/{N} ✓ · Stride and padding"
 
 
 async def test_the_bar_controls_are_clickable() -> None:
@@ -213,13 +234,13 @@ async def test_the_bar_controls_are_clickable() -> None:
         assert not app.screen.query_one("#tour-back").display  # nothing before the welcome
         await pilot.click("#tour-next")
         await pilot.pause()
-        assert bar_title(app) == "Tour 2/10 · What a convolution computes"
+        assert bar_title(app) == f"Tour 2/{N} · What a convolution computes"
         await pilot.click("#tour-next")
         await pilot.pause()
-        assert bar_title(app) == "Tour 3/10 · Stride and padding"
+        assert bar_title(app) == f"Tour 3/{N} · Stride and padding"
         await pilot.click("#tour-back")
         await pilot.pause()
-        assert bar_title(app) == "Tour 2/10 ✓ · What a convolution computes"
+        assert bar_title(app) == f"Tour 2/{N} ✓ · What a convolution computes"
         await pilot.click("#tour-end")
         await pilot.pause()
         assert app.tour is None and not bar_shown(app)
@@ -252,7 +273,7 @@ async def test_the_help_offers_to_start_the_tour_when_it_is_new() -> None:
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
         assert front(app) == "quiz"  # the welcome stays where the user is
-        assert bar_title(app) == "Tour 1/10 · Welcome"
+        assert bar_title(app) == f"Tour 1/{N} · Welcome"
 
 
 async def test_the_help_resumes_an_ended_tour_with_t() -> None:
@@ -260,12 +281,12 @@ async def test_the_help_resumes_an_ended_tour_with_t() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await press(pilot, "f4", "f4", "f5", "5", "question_mark")
-        assert text_of(app, "#offer-summary") == "Guided tour: 2 of 10 steps done."
+        assert text_of(app, "#offer-summary") == f"Guided tour: 2 of {N} steps done."
         assert str(app.screen.query_one("#offer-go", Button).label) == "Resume at step 3 (t)"
         await press(pilot, "t")
         assert not isinstance(app.screen, HelpScreen)
         assert front(app) == "stepper"
-        assert bar_title(app) == "Tour 3/10 · Stride and padding"
+        assert bar_title(app) == f"Tour 3/{N} · Stride and padding"
         _stride_padding(app)
 
 
@@ -279,14 +300,14 @@ async def test_the_help_lists_the_steps_ticked_and_jumps_to_one() -> None:
         labels = [str(steps.get_option_at_index(i).prompt) for i in range(steps.option_count)]
         assert labels[:3] == ["✓  1. Welcome", "✓  2. What a convolution computes",
                               "·  3. Stride and padding"]
-        assert labels[-1] == "· 10. Where to go next"
+        assert labels[-1] == f"· {N}. Where to go next"
         await pilot.click("#offer-steps-box CollapsibleTitle")
         await pilot.pause()
         steps.focus()
         steps.highlighted = 3
         await press(pilot, "enter")
         assert front(app) == "quiz"
-        assert bar_title(app) == "Tour 4/10 · The output-size formula"
+        assert bar_title(app) == f"Tour 4/{N} · The output-size formula"
         _quiz_tour(app)
 
 
@@ -299,7 +320,7 @@ async def test_the_help_starts_over() -> None:
         await pilot.click("#offer-restart")
         await pilot.pause()
         await pilot.pause()
-        assert bar_title(app) == "Tour 1/10 · Welcome"
+        assert bar_title(app) == f"Tour 1/{N} · Welcome"
     assert load_progress().state == TourState()
 
 
@@ -322,16 +343,16 @@ async def test_the_command_palette_starts_ends_and_restarts_the_tour() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await run_command(pilot, "tour resume", "Tour: start or resume")
-        assert bar_title(app) == "Tour 1/10 · Welcome"
+        assert bar_title(app) == f"Tour 1/{N} · Welcome"
         await press(pilot, "f4")
         await run_command(pilot, "tour end", "Tour: end")
         assert app.tour is None and "Tour paused at step 2" in toasts(app)
         await run_command(pilot, "tour resume", "Tour: start or resume")
         await press(pilot, "f4")
-        assert bar_title(app) == "Tour 3/10 · Stride and padding"
+        assert bar_title(app) == f"Tour 3/{N} · Stride and padding"
         await run_command(pilot, "tour start over", "Tour: start over")
         assert app.tour == TourState()  # step 1, nothing ticked
-        assert bar_title(app) == "Tour 1/10 · Welcome"
+        assert bar_title(app) == f"Tour 1/{N} · Welcome"
 
 
 async def test_a_damaged_progress_file_gives_a_message_and_a_fresh_tour() -> None:
@@ -341,7 +362,7 @@ async def test_a_damaged_progress_file_gives_a_message_and_a_fresh_tour() -> Non
     app = ConvtuiApp(tour="resume")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert bar_title(app) == "Tour 1/10 · Welcome"
+        assert bar_title(app) == f"Tour 1/{N} · Welcome"
         assert f"Could not read the tour progress in {path}" in toasts(app)
     assert json.loads(path.read_text(encoding="utf-8"))["current"] == "welcome"
 
@@ -353,7 +374,7 @@ async def test_an_unwritable_data_dir_is_reported_once(user_dirs: dict[str, Path
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await press(pilot, "f4", "f4")
-        assert bar_title(app) == "Tour 3/10 · Stride and padding"  # the tour still works
+        assert bar_title(app) == f"Tour 3/{N} · Stride and padding"  # the tour still works
         assert toasts(app).count("cannot be saved") == 1
 
 
@@ -384,7 +405,7 @@ async def test_the_tour_helps_in_korean_from_the_start() -> None:
     app = ConvtuiApp(tour="resume")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert bar_title(app) == "둘러보기 1/10 · 환영합니다"
+        assert bar_title(app) == f"둘러보기 1/{N} · 환영합니다"
         assert "F5 그만 보기" in text_of(app, "#tour-end")
         await press(pilot, "question_mark")
         assert str(app.screen.query_one("#offer-go", Button).label) == "이 단계로 돌아가기 (t)"

@@ -25,6 +25,11 @@ class HelpScreen(Localized, ModalScreen[None]):
         width: 90%; max-width: 100; height: 90%; border: thick $accent; background: $surface;
         padding: 0 1;
     }
+    /* The tour's offer is a few lines above the help, not half of it at 80x24. */
+    HelpScreen TourOffer { border: none; border-left: outer $accent; margin: 0 0 1 0; }
+    HelpScreen TourOffer #offer-buttons, HelpScreen TourOffer Collapsible { margin-top: 0; }
+    /* A key is never broken over lines; what it does wraps in the room left. */
+    HelpScreen MarkdownTableContent { grid-columns: auto 1fr; }
     """
     BINDINGS: ClassVar = [("escape,q,question_mark,f1", "dismiss", "keys.close_help"),
                           ("t", "tour", "keys.tour.resume")]

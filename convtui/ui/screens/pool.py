@@ -14,8 +14,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Input, Select, Static, TabPane
 
 from convtui.core.examples import random_integers
+from convtui.fields import FieldError, parse_pair, show_pair
 from convtui.i18n import t
-from convtui.ui.fields import FieldError, parse_pair, show_pair
 from convtui.ui.format import fmt
 from convtui.ui.lesson_settings import LessonSettings
 from convtui.ui.mnist_digits import MnistDigits
@@ -223,22 +223,31 @@ class PoolScreen(MnistDigits, LessonPanel[PoolLesson]):
         if max(kernel) > MAX_KERNEL:
             raise FieldError(t("pool.kernel_limit", max=MAX_KERNEL))
         x, name = self._input_for(self.select_value("input-preset"), changed)
-        return self.lesson.with_(
+        lesson = self.lesson.with_(
             x=x, kind=self.select_value("kind"), kernel_size=kernel, stride=stride,
             padding=padding, dilation=dilation,
             ceil_mode=self.query_one("#ceil-mode", Checkbox).value,
             count_include_pad=self.query_one("#count-include-pad", Checkbox).value,
             input_name=name,
         )
+        if name == RANDOM:  # a size typed over a lecture input or a digit made a random one
+            with self.prevent(Select.Changed):
+                self.query_one("#input-preset", Select).value = RANDOM
+        return lesson
 
     def _input_for(self, preset: str, changed: str) -> tuple[np.ndarray, str]:
-        """A new random input when asked for one or its size changes; else the input shown."""
-        if preset == RANDOM:
+        """A new random input when asked for one or its size changes; else the input shown.
+        A new size typed while a lecture input or a digit is shown (whose size is fixed) asks
+        for a random input of that size, and the input choice switches to say so."""
+        if preset == RANDOM or changed == "in-size":
             h, w = parse_pair(self._field("in-size"), t("pool.fields.input_size"), minimum=1)
             if max(h, w) > MAX_INPUT:
                 raise FieldError(t("pool.input_limit", max=MAX_INPUT))
-            if changed in ("input-preset", "in-size") or self.lesson.input_name != RANDOM \
-                    or self.lesson.x.shape != (h, w):
+            if self.lesson.x.shape != (h, w):
+                preset = RANDOM
+            if preset == RANDOM and (changed in ("input-preset", "in-size")
+                                     or self.lesson.input_name != RANDOM
+                                     or self.lesson.x.shape != (h, w)):
                 return random_integers((h, w), self.seed, 0, 9), RANDOM
         return self.lesson.x, self.lesson.input_name
 

@@ -16,7 +16,15 @@ from textual.widgets import Input, Label, Select, Static, TabbedContent, TabPane
 
 from convtui.core.examples import KERNELS, LECTURE_INPUT, kernel_of_size, random_integers
 from convtui.core.geometry import PADDING_MODES
-from convtui.i18n import t
+from convtui.fields import (
+    FieldError,
+    parse_float,
+    parse_int,
+    parse_padding,
+    parse_pair,
+    show_pair,
+)
+from convtui.i18n import t, tn
 from convtui.ui.conv_lesson import ConvLesson, lecture_lesson
 from convtui.ui.conv_views import (
     arithmetic,
@@ -28,14 +36,6 @@ from convtui.ui.conv_views import (
     output_view,
     pytorch_code,
     window_note,
-)
-from convtui.ui.fields import (
-    FieldError,
-    parse_float,
-    parse_int,
-    parse_padding,
-    parse_pair,
-    show_pair,
 )
 from convtui.ui.format import fmt, fmt_full
 from convtui.ui.lesson_compare import same_numbers
@@ -76,6 +76,7 @@ class Loaded:
     image: np.ndarray
     kernel: np.ndarray
     label: str
+    normalised: bool = False  # an MNIST digit standardised with training's mean and std
 
 
 class StepperSettings(Vertical):
@@ -301,6 +302,11 @@ class StepperScreen(MnistDigits, SteppingPanel):
         if self.loaded is not None and LOADED in (self.lesson.input_name,
                                                   self.lesson.kernel_name):
             parts.append(t("stepper.loaded.source", label=self.loaded.label))
+            if self.loaded.normalised and self.lesson.input_name == LOADED:
+                from convtui.training.mnist_source import MEAN, STD
+
+                parts.append(t("stepper_loaded.normalised", mean=MEAN, std=STD,
+                               black=fmt((0 - MEAN) / STD), white=fmt((1 - MEAN) / STD)))
         text = self.notice() if self.notice is not None else "\n".join(parts)
         source = self.query_one("#source", Static)
         source.update(Text(text))
@@ -317,7 +323,8 @@ class StepperScreen(MnistDigits, SteppingPanel):
         if isinstance(check, str):
             return t(f"stepper.check.{check}")
         if check.ok:
-            return t("stepper.check.agrees", version=check.torch_version, cells=check.cells,
+            return t("stepper.check.agrees", version=check.torch_version,
+                     cells=tn("lesson_counts.all_output_cells", check.cells),
                      diff=f"{check.max_abs_diff:.1e}")
         return t("stepper.check.disagrees", version=check.torch_version, cells=check.cells,
                  count=len(check.mismatches), first=check.mismatches[0])
@@ -349,7 +356,8 @@ class StepperScreen(MnistDigits, SteppingPanel):
         if self.selected_input is not None:
             r, c = self.selected_input
             feeds = lesson.trace.outputs_using(r, c)
-            parts.append(t("stepper.status.feeds", row=r, col=c, count=len(feeds)))
+            parts.append(t("stepper.status.feeds", row=r, col=c,
+                           count=tn("lesson_counts.output_cells", len(feeds))))
         if message:
             parts.append(message)
         self.query_one("#status", Static).update(Text(" · ".join(parts)))
@@ -679,11 +687,13 @@ class StepperScreen(MnistDigits, SteppingPanel):
         self.redraw()
         self.update_status(t("stepper.mnist.status"))
 
-    def load_arrays(self, image: np.ndarray, kernel: np.ndarray, label: str) -> None:
+    def load_arrays(self, image: np.ndarray, kernel: np.ndarray, label: str,
+                    normalised: bool = False) -> None:
         """Step ``kernel`` (kH, kW) across ``image`` (H, W): one channel, stride 1, no
         padding, bias 0, starting at the first step, with ``label`` saying where they came
-        from. Arrays the Stepper cannot show are refused with a message on screen; the lesson
-        shown before stays."""
+        from (and, with ``normalised``, that the image is an MNIST digit standardised as
+        training does, so its pixels are not 0-255). Arrays the Stepper cannot show are
+        refused with a message on screen; the lesson shown before stays."""
         image = np.array(image, dtype=np.float64)
         kernel = np.array(kernel, dtype=np.float64)
         if _arrays_problem(image, kernel):
@@ -691,7 +701,7 @@ class StepperScreen(MnistDigits, SteppingPanel):
                                     reason=_arrays_problem(image, kernel))
             self.redraw()
             return
-        self.loaded = Loaded(image[None], kernel[None], label)
+        self.loaded = Loaded(image[None], kernel[None], label, normalised)
         self.stop_player()
         self.selected_input = None
         self._show_lesson(ConvLesson(self.loaded.image, self.loaded.kernel,

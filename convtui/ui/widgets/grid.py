@@ -3,7 +3,9 @@
 It only draws what it is given (values, which cells are padding, which are highlighted) and
 reports clicks, cursor moves and edit requests; the screens decide what those mean. A grid too
 big for its share of the screen (a 28×28 digit at 80×24) sits in a GridBox, which scrolls to
-whatever the screen says must stay in sight.
+whatever the screen says must stay in sight. There the title and column numbers stay on the
+top row and the row numbers in the left column, as a spreadsheet pins its headers: the grid
+draws them where the box has scrolled to, so a student never loses which cell is which.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.containers import ScrollableContainer
-from textual.geometry import Region
+from textual.geometry import Region, Spacing
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -124,11 +126,27 @@ class HeatGrid(Widget, can_focus=True):
     def get_content_height(self, container, viewport, width) -> int:
         return self._header_h + self._view.values.shape[0]
 
+    @property
+    def pinned_at(self) -> tuple[int, int]:
+        """Where the headers are drawn (x, y in content offsets): how far the GridBox around
+        the grid has scrolled, or (0, 0) outside one."""
+        box = self.parent
+        if not isinstance(box, GridBox):
+            return 0, 0
+        return box.scroll_offset.x, min(box.scroll_offset.y, self._view.values.shape[0])
+
+    @property
+    def headers_spacing(self) -> Spacing:
+        """The room the pinned headers take at the top and left of the grid's window."""
+        return Spacing(top=self._header_h, left=self._label_w)
+
     def cell_at(self, x: int, y: int) -> tuple[int, int] | None:
-        """The (row, col) under a content offset, or None off the cells."""
+        """The (row, col) under a content offset, or None off the cells (on a header)."""
+        ox, oy = self.pinned_at
         r, c = y - self._header_h, (x - self._label_w) // self._cell_w
         rows, cols = self._view.values.shape
-        if x < self._label_w or not (0 <= r < rows and 0 <= c < cols):
+        if x < ox + self._label_w or y < oy + self._header_h or \
+                not (0 <= r < rows and 0 <= c < cols):
             return None
         return r, c
 
@@ -152,23 +170,26 @@ class HeatGrid(Widget, can_focus=True):
         kinds = v.kinds if v.kinds is not None else np.zeros((rows, cols), dtype=int)
         scale = HeatScale(v.scale_values if v.scale_values is not None else
                           v.values[kinds == NORMAL])
-        text = Text(no_wrap=True, overflow="crop")
+        ox, oy = self.pinned_at
+        # Every line starts at the pinned column: what lies left of it is scrolled away.
+        headers = []
         if v.title:
-            text.append(v.title, style="bold")
-            text.append("\n")
+            headers.append(Text(" " * ox).append(v.title, style="bold"))
         if v.col_labels:
-            text.append(" " * lw)
-            for label in v.col_labels:
-                text.append(label.rjust(cw), style="grey50")
-            text.append("\n")
+            labels = Text("".join(label.rjust(cw) for label in v.col_labels), style="grey50")
+            headers.append(Text(" " * (ox + lw)).append_text(labels[ox:]))
+        body = []
         for r in range(rows):
-            if v.row_labels:
-                text.append(v.row_labels[r].rjust(lw - 1) + " ", style="grey50")
+            cells = Text()
             for c in range(cols):
-                text.append(*self._cell(v, kinds[r, c], r, c, cw, scale))
-            if r < rows - 1:
-                text.append("\n")
-        return text
+                cells.append(*self._cell(v, kinds[r, c], r, c, cw, scale))
+            line = Text(" " * ox)
+            if v.row_labels:
+                line.append(v.row_labels[r].rjust(lw - 1) + " ", style="grey50")
+            body.append(line.append_text(cells[ox:]))
+        # The headers take the pinned row; the rows they cover are scrolled away above it.
+        return Text("\n", no_wrap=True, overflow="crop").join(
+            [*body[:oy], *headers, *body[oy:]])
 
     def _cell(self, v: GridView, kind: int, r: int, c: int, cw: int,
               scale: HeatScale) -> tuple[str, Style]:
@@ -229,7 +250,8 @@ class HeatGrid(Widget, can_focus=True):
 
 class GridBox(ScrollableContainer, can_focus=False):
     """Holds one HeatGrid and scrolls it when it is bigger than the room it gets; the grid
-    inside keeps the keyboard focus, so the box is not a stop of its own."""
+    inside keeps the keyboard focus, so the box is not a stop of its own. The grid draws its
+    headers where the box has scrolled to, so each scroll redraws it."""
 
     DEFAULT_CSS = """
     GridBox { width: auto; height: auto; max-height: 100%; scrollbar-size: 1 1; }
@@ -240,4 +262,13 @@ class GridBox(ScrollableContainer, can_focus=False):
         current window, the output cell being written)."""
         cells = grid.cells_region(first, last)
         origin = grid.virtual_region.offset
-        self.scroll_to_region(cells.translate(origin), animate=False, immediate=True)
+        self.scroll_to_region(cells.translate(origin), spacing=grid.headers_spacing,
+                              animate=False, immediate=True)
+
+    def watch_scroll_x(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_x(old_value, new_value)
+        self.query_children(HeatGrid).refresh()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.query_children(HeatGrid).refresh()
