@@ -31,6 +31,8 @@ SHOTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "quiz": ("quiz", "tour", ()),
     "train": ("train", "", ("g",)),
     "train-learned": ("train", "", ("l",)),
+    "backward": ("backward", "lecture", ("right", "right", "right", "right")),
+    "transposed": ("transposed", "odd_size", ("right", "right", "right")),
 }
 
 
