@@ -30,7 +30,7 @@ from convtui.core.geometry import (
     explain_transposed_output_size,
 )
 from convtui.core.pool import pool_geometry
-from convtui.i18n import t
+from convtui.i18n import t, tn
 
 IntPair = tuple[int, int]
 Shape = tuple[int, ...]
@@ -99,8 +99,7 @@ def compact_pair(value: IntPair) -> int | IntPair:
 
 def channel_count(channels: int) -> str:
     """``1 channel``, ``3 channels``: in words, in the current language."""
-    key = "core.layers.channels_one" if channels == 1 else "core.layers.channels_many"
-    return t(key, count=channels)
+    return tn("core.layers.channels", channels)
 
 
 def _tuple_text(value: IntPair) -> str:

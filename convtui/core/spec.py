@@ -51,7 +51,7 @@ from convtui.core.layers import (
     show_pair,
 )
 from convtui.core.network import Residual, check_input_shape, parse_layer
-from convtui.i18n import t
+from convtui.i18n import plural_key, t
 
 #: spec name -> (dict-form type, positional keys, keyword spellings -> dict-form keys)
 _LAYERS: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {
@@ -227,8 +227,8 @@ class _Parser:
                 if seen_keyword:
                     raise self.error(t("core.spec.positional_after_keyword"), at)
                 if i >= len(positional):
-                    key = ("core.spec.too_many_positional" if positional
-                           else "core.spec.no_positional")
+                    key = (plural_key("core.spec.too_many_positional", len(positional))
+                           if positional else "core.spec.no_positional")
                     raise self.error(t(key, name=token.text, most=len(positional),
                                        count=len(args)), at)
                 name = positional[i]

@@ -36,7 +36,7 @@ from convtui.core.layers import (
     show_shape,
 )
 from convtui.core.network import NetworkTrace, Residual, TraceRow, path_text, trace
-from convtui.i18n import t
+from convtui.i18n import t, tn
 
 if TYPE_CHECKING:
     from torch import Tensor, nn
@@ -144,7 +144,7 @@ class VerifyReport:
     @property
     def text(self) -> str:
         if self.ok:
-            return t("pytorch.network.all_match", count=self.checked)
+            return tn("pytorch.network.all_match", self.checked)
         return "\n".join(d.text for d in self.differences)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from convtui.core.layers import show_shape
-from convtui.i18n import t
+from convtui.i18n import t, tn
 from convtui.quiz.model import Puzzle, dims_text
 from convtui.quiz.texts import cells
 
@@ -162,7 +162,7 @@ def _channel_line(before: int, after: int, layer_type: str) -> str:
     """Only convolutions and pooling derive H and W, so only they reach here."""
     if layer_type in ("conv2d", "conv_transpose2d"):
         return t("quiz.explain.conv_channels", n=after)
-    return t("quiz.explain.pool_channels", n=before)
+    return tn("quiz.explain.pool_channels", before)
 
 
 def explanation_text(puzzle: Puzzle) -> str:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from convtui.i18n import t
+from convtui.i18n import t, tn
 from convtui.quiz.generator import DIFFICULTIES
-from convtui.quiz.texts import count
 
 
 def add_quiz_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,19 +37,18 @@ def run_check(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem)
         files = len({problem.source for problem in problems})
-        print(t("quiz.cli.problems", problems=count(len(problems), "quiz.count.problem",
-                                                    "quiz.count.problems"),
-                files=count(files, "quiz.count.file", "quiz.count.files")))
+        print(t("quiz.cli.problems", problems=tn("quiz.count.problem", len(problems)),
+                files=tn("quiz.count.file", files)))
         return 1
     for pack in packs:
-        line = t("quiz.cli.pack_line", source=pack.source, id=pack.id, puzzles=count(
-            len(pack.puzzles), "quiz.count.puzzle", "quiz.count.puzzles"))
+        puzzles = tn("quiz.count.puzzle", len(pack.puzzles))
+        line = t("quiz.cli.pack_line", source=pack.source, id=pack.id, puzzles=puzzles)
         for lang in TRANSLATIONS:
             if pack.speaks(lang):
                 line += t("quiz.cli.translated", lang=lang, done=pack.translated_puzzles(lang),
                           total=len(pack.puzzles))
         print(line)
     total = sum(len(pack.puzzles) for pack in packs)
-    print(t("quiz.cli.ok", puzzles=count(total, "quiz.count.puzzle", "quiz.count.puzzles"),
-            packs=count(len(packs), "quiz.count.pack", "quiz.count.packs")))
+    print(t("quiz.cli.ok", puzzles=tn("quiz.count.puzzle", total),
+            packs=tn("quiz.count.pack", len(packs))))
     return 0

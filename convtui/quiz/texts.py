@@ -50,12 +50,6 @@ class Message:
         return t(self.key, **{name: str(value) for name, value in self.params.items()})
 
 
-def count(n: int, one: str, many: str) -> str:
-    """``n`` things with the catalogue key for one (``one``) or several (``many``); both keys
-    take ``{n}``. English needs the two forms; Korean writes the same text in both."""
-    return t(one if n == 1 else many, n=n)
-
-
 def cells(text: str) -> int:
     """Terminal columns ``text`` takes: Korean syllables and other wide characters take two.
     (The quiz backend lays out plain text without Rich, which knows this too.)"""

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from rich.text import Text
 
 from convtui.core.layers import show_shape
-from convtui.i18n import t
+from convtui.i18n import t, tn
 from convtui.quiz.answers import AnswerCheck, explain
 from convtui.quiz.loader import Problem
 from convtui.quiz.model import Pack, Puzzle
 from convtui.quiz.progress import AttemptOutcome, PackProgress, PracticeRecord, ProgressStore
-from convtui.quiz.texts import Message, count
+from convtui.quiz.texts import Message
 
 
 def origin_name(origin: str) -> str:
@@ -48,7 +48,7 @@ def pack_option(pack: Pack, progress: PackProgress) -> Text:
     origin = origin_name(pack.origin)
     if pack.origin != "shipped":
         origin += f": {pack.source}"
-    puzzles = count(len(pack.puzzles), "quiz.count.puzzle", "quiz.count.puzzles")
+    puzzles = tn("quiz.count.puzzle", len(pack.puzzles))
     text.append(f"\n{puzzles} · {origin}", style="dim")
     if pack.description:
         text.append(f"\n{pack.description}")
@@ -79,9 +79,8 @@ def problems_notice(problems: Sequence[Problem], warnings: Sequence[Message]) ->
     if problems:
         files = len({problem.source for problem in problems})
         text.append(t("quiz.list.skipped",
-                      files=count(files, "quiz.count.pack_file", "quiz.count.pack_files"),
-                      problems=count(len(problems), "quiz.count.problem",
-                                     "quiz.count.problems")), style="bold")
+                      files=tn("quiz.count.pack_file", files),
+                      problems=tn("quiz.count.problem", len(problems))), style="bold")
         for problem in problems:
             text.append(f"\n  {problem}")
     for warning in warnings:
@@ -151,7 +150,7 @@ def layer_label(puzzle: Puzzle, index: int) -> str:
     row = puzzle.trace.rows[index]
     label = row.label
     if row.layer.type in ("conv2d", "conv_transpose2d") and len(row.out_shape) >= 3:
-        return t("quiz.panel.filters", label=label, n=row.out_shape[-3])
+        return tn("quiz.panel.filters", row.out_shape[-3], label=label)
     return label
 
 
@@ -222,7 +221,7 @@ def right_verdict(puzzle: Puzzle, outcome: AttemptOutcome) -> Text:
     text = Text()
     text.append(t("quiz.verdict.right", shape=show_shape(puzzle.answer)), style="bold green")
     if outcome.points:
-        points = count(outcome.points, "quiz.verdict.point", "quiz.verdict.points")
+        points = tn("quiz.verdict.point", outcome.points)
         text.append(f"  {points}", style="green")
     else:
         text.append(f"  {t('quiz.verdict.no_new_point')}", style="dim")

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static, TabbedContent, TabPane
 
-from convtui.i18n import t
+from convtui.i18n import t, tn
 from convtui.ui.format import fmt
 from convtui.ui.train_progress import set_label
 from convtui.ui.widgets.grid import GridView, HeatGrid
@@ -272,8 +272,8 @@ class LearnedView(Vertical):
         if learned is None:
             return
         out, _, kh, kw = learned.filters.shape
-        self.query_one("#filters-title", Static).update(t(
-            "train.learned.filters_title", layer=learned.layer, count=out, kh=kh, kw=kw,
+        self.query_one("#filters-title", Static).update(tn(
+            "train.learned.filters_title", out, layer=learned.layer, kh=kh, kw=kw,
             epoch=learned.epoch))
         wrong = sum(not g.correct for g in learned.guesses)
         self.query_one("#predictions-title", Static).update(t(
@@ -289,8 +289,8 @@ class LearnedView(Vertical):
                 "train.learned.maps_title", index=guess.index, label=guess.label))
             for i, (name, maps) in enumerate(digit.layers):
                 c, h, w = maps.shape
-                self.query_one(f"#layer-title-{i}", Static).update(t(
-                    "train.learned.layer_title", layer=name, count=c, h=h, w=w))
+                self.query_one(f"#layer-title-{i}", Static).update(tn(
+                    "train.learned.layer_title", c, layer=name, h=h, w=w))
             self.query_one("#maps-digit", Montage).show(
                 [Tile(digit.network_input, t("train.learned.input_caption"))],
                 heat_colours(digit.network_input))

@@ -19,12 +19,18 @@ KEY = re.compile(r"(quiz|keys\.quiz)\.[a-z0-9_]+(\.[a-z0-9_]+)*")
 
 
 def named_keys() -> dict[str, str]:
+    """Every key the code names; the key given to ``tn`` stands for its two plural forms."""
     found = {}
     for path in SOURCES:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        plural = {id(node.args[0]) for node in ast.walk(tree) if isinstance(node, ast.Call)
+                  and isinstance(node.func, ast.Name) and node.func.id == "tn" and node.args}
+        for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) \
                     and KEY.fullmatch(node.value):
-                found[node.value] = f"{path.name}:{node.lineno}"
+                forms = [f"{node.value}.one", f"{node.value}.other"] if id(node) in plural \
+                    else [node.value]
+                found.update(dict.fromkeys(forms, f"{path.name}:{node.lineno}"))
     return found
 
 

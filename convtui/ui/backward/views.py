@@ -11,7 +11,7 @@ from rich.text import Text
 from convtui.core.export import layer_code, script_head, tensor_code
 from convtui.core.layers import Conv2d
 from convtui.fields import show_pair
-from convtui.i18n import t
+from convtui.i18n import t, tn
 from convtui.lessons.backward import (
     EDITED,
     GATHER,
@@ -177,7 +177,7 @@ def _scatter_arithmetic(lesson: BackwardLesson) -> Text:
         text.append("\n")
     cropped = int((~step.inside).sum())
     if cropped:
-        text.append(t("backward.arith.cropped", count=cropped) + "\n", style=_DIM)
+        text.append(tn("backward.arith.cropped", cropped) + "\n", style=_DIM)
     text.append(t("backward.arith.overlap"), style="grey50")
     return text
 

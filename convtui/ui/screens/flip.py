@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer, VerticalScroll
@@ -71,7 +71,6 @@ class FlipScreen(LessonPanel[FlipLesson]):
 
     DEFAULT_CSS = """
     FlipScreen #grid-row HeatGrid { margin-right: 2; }  /* wider than label-to-cells */
-    FlipScreen.-narrow #grid-row HeatGrid { margin-right: 1; }  /* six grids in 80 columns */
     FlipScreen #flip-verdict { height: auto; padding: 0 1; color: $text; }
     FlipScreen #flip-arith-row { height: auto; width: auto; }
     FlipScreen #flip-arith-row Static { width: auto; margin-right: 4; }
@@ -95,11 +94,6 @@ class FlipScreen(LessonPanel[FlipLesson]):
         self.seed = 0
 
     # layout ----------------------------------------------------------------------------
-    def on_resize(self, event: events.Resize) -> None:
-        """Below 100 columns the grids close up, so that the six of a 3×3 example with
-        two-digit numbers still fit 80 columns side by side instead of scrolling."""
-        self.set_class(event.size.width < 100, "-narrow")
-
     def compose_lesson(self) -> ComposeResult:
         with ScrollableContainer(id="grids"), Horizontal(id="grid-row"):
             for grid_id in ("input-grid", "kernel-grid", "rotated-grid", "corr-grid",

@@ -18,7 +18,7 @@ from convtui.core.layers import Flatten, Layer, Linear, Shape
 from convtui.core.network import Path, path_text, trace
 from convtui.core.presets import PRESETS
 from convtui.core.spec import SpecError, format_layer, format_spec, parse_spec
-from convtui.i18n import t
+from convtui.i18n import t, tn
 from convtui.ui.screens.base import PanelScreen
 from convtui.ui.shapes_dialog import (
     DELETE,
@@ -311,7 +311,7 @@ class ShapesScreen(PanelScreen):
         if error is not None:
             return t("shapes.status.stops", where=error.where)
         out = self.traced.output_shape or self.input_shape
-        return t("shapes.status.summary", count=len(self.stack),
+        return tn("shapes.status.summary", len(self.stack),
                  input=shape_text(self.input_shape), output=shape_text(out))
 
     def _show_spec_error(self, err: SpecError | None) -> None:
@@ -542,8 +542,7 @@ class ShapesScreen(PanelScreen):
 
             report = verify(shape, layers)
             if report.ok:
-                key = "shapes.check.agrees_one" if report.checked == 1 else "shapes.check.agrees"
-                result = (lambda: t(key, count=report.checked), True)
+                result = (lambda: tn("shapes.check.agrees", report.checked), True)
             else:
                 result = (lambda: t("shapes.check.disagrees", differences=report.text), False)
         except ImportError:

@@ -650,8 +650,8 @@ class StepperScreen(MnistDigits, SteppingPanel):
         assert self._mnist is not None
         images, labels = self._mnist
         if not 0 <= index < len(labels):
-            self.show_error(t("stepper.mnist.out_of_range", count=len(labels),
-                              last=len(labels) - 1, index=index))
+            self.show_error(tn("stepper.mnist.out_of_range", len(labels),
+                               last=len(labels) - 1, index=index))
             return
         digit = images[index].astype(np.float64)[None]
         _, kh, kw = self.lesson.kernel.shape

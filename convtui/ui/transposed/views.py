@@ -9,7 +9,7 @@ from rich.text import Text
 
 from convtui.core.geometry import explain_output_size, explain_transposed_output_size
 from convtui.fields import show_pair
-from convtui.i18n import t
+from convtui.i18n import t, tn
 from convtui.lessons.backward import SCATTER
 from convtui.lessons.transposed import TransposedLesson
 from convtui.ui.conv_views import COMPACT_WIDTH, torch_arg
@@ -119,7 +119,7 @@ def _scatter_arithmetic(lesson: TransposedLesson) -> Text:
         text.append("\n")
     cropped = int((~step.inside).sum())
     if cropped:
-        text.append(t("transposed.arith.cropped", count=cropped), style=_DIM)
+        text.append(tn("transposed.arith.cropped", cropped), style=_DIM)
         text.append("\n")
     text.append(t("transposed.arith.overlap"), style="grey50")
     return text
