@@ -21,3 +21,9 @@ def test_the_catalogues_are_package_data() -> None:
     assert "*.toml" in config["package-data"]["convtui.i18n"]
     assert sorted(p.name for p in (REPO / "convtui" / "i18n").glob("*.toml")) == ["en.toml",
                                                                                  "ko.toml"]
+
+
+def test_the_pack_format_ships_with_the_quiz() -> None:
+    config = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert "*.md" in config["package-data"]["convtui.quiz"]
+    assert (REPO / "convtui" / "quiz" / "pack_format.md").is_file()

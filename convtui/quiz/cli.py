@@ -25,6 +25,23 @@ def add_puzzles_parser(sub: argparse._SubParsersAction,
                                description=t("quiz.cli.check_description"))
     check.add_argument("files", nargs="+", metavar="FILE", help=t("quiz.cli.files"))
     check.set_defaults(run=run_check)
+    fmt = actions.add_parser("format", help=t("quiz.cli.format"), parents=parents,
+                             description=t("quiz.cli.format"))
+    fmt.set_defaults(run=run_format)
+
+
+def pack_format() -> str:
+    """The pack format page (Markdown, shipped in the package), with a note where the
+    language is not the page's own."""
+    from importlib.resources import files
+
+    page = files("convtui.quiz").joinpath("pack_format.md").read_text(encoding="utf-8")
+    return t("quiz.cli.format_note") + page
+
+
+def run_format(args: argparse.Namespace) -> int:
+    print(pack_format())
+    return 0
 
 
 def run_check(args: argparse.Namespace) -> int:

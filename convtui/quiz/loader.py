@@ -11,7 +11,7 @@ English original (the fallback for every other language), and a suffix that is n
 convtui speaks, or a translation of a key that is not text, is reported like any other mistake.
 Messages are written in the current language.
 
-The schema is documented in docs/puzzles.md.
+The schema is documented in convtui/quiz/pack_format.md (shown at the end of the Quiz help).
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@ with broken packs reported and skipped while the rest still load."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from convtui import i18n
@@ -134,7 +136,7 @@ def test_generated_prompt_and_wrapped_text(write_pack) -> None:
     assert puzzle.answer == (1, 8, 8, 8)
 
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "puzzles.md"
+DOCS = Path(__file__).resolve().parents[2] / "convtui" / "quiz" / "pack_format.md"
 
 
 def blocks(language: str) -> list[str]:
@@ -170,3 +172,15 @@ def test_the_translations_example_in_docs_is_a_valid_puzzle(write_pack) -> None:
     i18n.set_language("ko")
     assert floor.prompt == ("64×64 이미지, 7×7 필터, 스트라이드 2, 패딩 없음. "
                             "출력 크기 [H, W]는 얼마일까요?")
+
+
+def test_puzzles_format_prints_the_shipped_page() -> None:
+    """``convtui puzzles format`` works from an installed copy: the page is package data."""
+    result = subprocess.run([sys.executable, "-m", "convtui", "puzzles", "format"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("The pack format below ships with convtui")
+    assert result.stdout.rstrip("\n").endswith(DOCS.read_text("utf-8").rstrip("\n"))
+    korean = subprocess.run([sys.executable, "-m", "convtui", "--lang", "ko", "puzzles",
+                             "format"], capture_output=True, text=True, timeout=120)
+    assert korean.stdout.startswith("아래 팩 형식은 convtui와 함께")

@@ -189,6 +189,22 @@ async def test_the_help_is_in_the_current_language() -> None:
         assert "| Ctrl+R | 정답과 풀이 보기 |" in app.screen.help_markdown()
 
 
+async def test_the_help_ships_the_pack_format_in_both_languages() -> None:
+    """An installed copy has no docs/ folder: the pack format comes at the end of the help."""
+    app = quiz_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        shown = app.screen.query_one("Markdown").source
+        assert "this help" in shown and "## `[[puzzles]]`" in shown
+        assert shown.index("# Quiz: what shape comes out?") < shown.index("# Puzzle packs")
+        await pilot.press("f2")
+        await pilot.pause()
+        shown = app.screen.query_one("Markdown").source
+        assert "이 도움말 끝에" in shown and "설명은 영어로" in shown
+        assert "## `[[puzzles]]`" in shown
+
+
 # ---- the guided tour -------------------------------------------------------------------------
 
 

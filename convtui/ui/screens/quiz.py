@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from convtui.i18n import t
 from convtui.quiz.answers import check_answer
+from convtui.quiz.cli import pack_format
 from convtui.quiz.generator import DIFFICULTIES
 from convtui.quiz.loader import Problem, load_packs
 from convtui.quiz.model import DIM_NAMES, Pack, Puzzle
@@ -183,6 +184,10 @@ class QuizScreen(PanelScreen):
         else:
             self.query_one("#packs", OptionList).focus()
             self.update_status(Message("quiz.status.pick"))
+
+    def help_markdown(self) -> str:
+        """The Quiz help ends with the pack format, so an installed copy has it too."""
+        return f"{super().help_markdown()}\n---\n\n{pack_format()}"
 
     def show(self, selector: str, render: Render | None) -> None:
         """Show ``render()`` in a Static now and again after every language switch; a Static
