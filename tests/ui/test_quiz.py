@@ -240,6 +240,28 @@ async def test_a_broken_pack_file_is_reported_and_the_shipped_packs_still_load(
         assert not any("Broken pack" in t for t in titles)
 
 
+async def test_a_long_warning_keeps_to_a_quarter_of_the_screen_and_scrolls(tmp_path: Path) -> None:
+    """At 80x24 the skipped packs' problems take at most 5 lines; the rest scrolls, with a
+    scrollbar, and the pack list keeps the room."""
+    broken = [write_pack(tmp_path, f"broken{i}.toml", f"""
+        [pack]
+        id = "broken{i}"
+        title = "Broken pack"
+
+        [[puzzles]]
+        id = "too-big"
+        input = [5, 5]
+        layers = [{{ type = "conv2d", kernel = 7 }}]
+        """) for i in range(3)]
+    app = quiz_app(*broken)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#notice-box")
+        assert box.display and box.size.height <= 5
+        assert box.max_scroll_y > 0 and box.show_vertical_scrollbar
+        assert app.screen.query_one("#packs").size.height >= 10
+
+
 async def test_a_valid_pack_file_appears_in_the_list_and_plays(tmp_path: Path) -> None:
     mine = write_pack(tmp_path, "mine.toml", """
         [pack]

@@ -89,8 +89,8 @@ class QuizScreen(PanelScreen):
     DEFAULT_CSS = """
     QuizScreen #quiz-views { height: 1fr; }
     QuizScreen #pack-list { height: 1fr; }
-    QuizScreen #notice {
-        height: auto; max-height: 10; overflow-y: auto; padding: 0 1;
+    QuizScreen #notice-box {  /* a quarter of the screen (5 lines at 80x24), then it scrolls */
+        height: auto; max-height: 25%; padding: 0 1;
         border-left: thick $warning; background: $warning 15%; margin-bottom: 1;
     }
     QuizScreen #packs { height: 1fr; border: none; }
@@ -146,7 +146,8 @@ class QuizScreen(PanelScreen):
     def compose_body(self) -> ComposeResult:
         with ContentSwitcher(initial="pack-list", id="quiz-views"):
             with Vertical(id="pack-list"):
-                yield Static(id="notice")
+                with VerticalScroll(id="notice-box"):
+                    yield Static(id="notice")
                 yield OptionList(id="packs")
             with Vertical(id="puzzle"):
                 yield Static(id="puzzle-header")
@@ -205,6 +206,8 @@ class QuizScreen(PanelScreen):
         widget = self.query_one(selector, Static)
         widget.update(Text(text) if isinstance(text, str) else text)
         widget.display = bool(text)
+        if selector == "#notice":  # the box around it, with its border, goes too
+            self.query_one("#notice-box").display = widget.display
 
     def relabel(self) -> None:
         """Draw every text again in the new language; the session is left as it is."""
