@@ -376,3 +376,32 @@ async def test_the_output_title_names_the_output_size_and_the_kernel_apart() -> 
         await set_field(pilot, "stride", "1")  # kernel 2×2, output 3×3
         assert text_of(app, "#output-grid").splitlines()[0].strip() == \
             "output 3×3 · avg pool 2×2"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_with_the_settings_open_at_80_columns_both_grids_stay_whole(
+    lang: str, mnist_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The output's title ("output 2×2 · max pool 2×2") was cut to a fixed 40 % of the row
+    though the row had room for both grids; only grids that cannot fit share the room, and
+    then they fill it."""
+    from convtui import i18n
+
+    monkeypatch.setenv("CONVTUI_MNIST_DIR", str(mnist_dir))
+    i18n.set_language(lang)
+    app = ConvtuiApp("pool")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        for name in ("input", "output"):
+            box = app.screen.query_one(f"#pool-{name}-box")
+            assert box.max_scroll_x == 0 and box.size.width >= grid(app, f"#{name}-grid")\
+                .natural_width, name
+        await choose(pilot, "input-preset", "mnist")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        row = app.screen.query_one("#pool-grids")
+        boxes = [app.screen.query_one(f"#pool-{name}-box") for name in ("input", "output")]
+        arrow = app.screen.query_one("#pool-arrow").outer_size.width
+        assert sum(box.outer_size.width for box in boxes) >= row.size.width - arrow - 2
+        assert all(box.max_scroll_x > 0 for box in boxes)  # each scrolls what it cannot show

@@ -29,7 +29,7 @@ from convtui.ui.pool_lesson import (
 )
 from convtui.ui.pool_views import arithmetic, input_view, output_view, pytorch_code, window_note
 from convtui.ui.screens.lesson_panel import LessonPanel
-from convtui.ui.widgets.grid import GridBox, HeatGrid
+from convtui.ui.widgets.grid import GridBox, GridRow, HeatGrid
 
 if TYPE_CHECKING:
     from convtui.pytorch.check import CheckResult
@@ -81,9 +81,7 @@ class PoolScreen(MnistDigits, LessonPanel[PoolLesson]):
     FIRST_SETTING = "input-preset"
 
     DEFAULT_CSS = """
-    PoolScreen #pool-grids { height: auto; max-height: 60%; }
-    PoolScreen #pool-input-box { max-width: 56%; }
-    PoolScreen #pool-output-box { max-width: 40%; }
+    PoolScreen #pool-grids { max-height: 60%; }
     PoolScreen.large #pool-grids { height: 60%; }
     PoolScreen.large #pool-input-box, PoolScreen.large #pool-output-box { height: 100%; }
     PoolScreen #pool-arrow { width: 3; height: 100%; content-align: center middle; }
@@ -108,7 +106,7 @@ class PoolScreen(MnistDigits, LessonPanel[PoolLesson]):
 
     # layout ----------------------------------------------------------------------------
     def compose_lesson(self) -> ComposeResult:
-        with Horizontal(id="pool-grids"):
+        with GridRow(id="pool-grids"):
             with GridBox(id="pool-input-box"):
                 yield HeatGrid(id="input-grid")
             yield Static("→", id="pool-arrow")
@@ -127,6 +125,7 @@ class PoolScreen(MnistDigits, LessonPanel[PoolLesson]):
         self.set_class(inputs.compact, "large")
         self.query_one("#input-grid", HeatGrid).show(inputs)
         self.query_one("#output-grid", HeatGrid).show(output_view(lesson))
+        self.query_one(GridRow).fit()
         self.query_one("#arithmetic", Static).update(arithmetic(lesson))
         self.query_one("#code-view", Static).update(pytorch_code(lesson))
         note = self.query_one("#window-note", Static)

@@ -19,7 +19,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.containers import ScrollableContainer
+from textual.containers import Horizontal, ScrollableContainer
 from textual.geometry import Region, Spacing
 from textual.message import Message
 from textual.reactive import reactive
@@ -119,9 +119,14 @@ class HeatGrid(Widget, can_focus=True):
     def _header_h(self) -> int:
         return (1 if self._view.title else 0) + (1 if self._view.col_labels else 0)
 
-    def get_content_width(self, container, viewport) -> int:
+    @property
+    def natural_width(self) -> int:
+        """Columns the whole grid takes, title included."""
         title = cell_len(self._view.title)  # a Korean syllable takes two cells
         return max(self._label_w + self._cell_w * self._view.values.shape[1], title)
+
+    def get_content_width(self, container, viewport) -> int:
+        return self.natural_width
 
     def get_content_height(self, container, viewport, width) -> int:
         return self._header_h + self._view.values.shape[0]
@@ -272,3 +277,37 @@ class GridBox(ScrollableContainer, can_focus=False):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         self.query_children(HeatGrid).refresh()
+
+
+class GridRow(Horizontal):
+    """GridBoxes side by side, with whatever else sits between them (an arrow). While all
+    grids fit, each box is as wide as its grid; when they do not (a 28×28 digit, or the
+    settings pane open at 80 columns), the room is shared in proportion to what each grid
+    needs and each box scrolls what it cannot show. Fixed percentages would clip a small
+    grid's title while a big one left room to spare."""
+
+    DEFAULT_CSS = """
+    GridRow { height: auto; width: 1fr; }
+    """
+
+    def __init__(self, *children: Widget, id: str | None = None) -> None:
+        super().__init__(*children, id=id)
+        self._widths: dict[GridBox, int | None] = {}  # what each box was last given
+
+    def on_resize(self) -> None:
+        self.fit()
+
+    def fit(self) -> None:
+        """Share the row's width again; call after a grid was shown anew."""
+        boxes = list(self.query_children(GridBox))
+        others = sum(child.outer_size.width for child in self.children
+                     if child.display and not isinstance(child, GridBox))
+        room = self.content_region.width - others
+        needs = [sum(grid.natural_width for grid in box.query_children(HeatGrid))
+                 + box.scrollbar_size_vertical for box in boxes]
+        total = sum(needs)
+        for box, need in zip(boxes, needs, strict=True):
+            width = None if total <= room else max(1, room * need // total)
+            if box not in self._widths or self._widths[box] != width:
+                self._widths[box] = width
+                box.styles.max_width = width
