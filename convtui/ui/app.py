@@ -145,7 +145,7 @@ def binding_commands(screen: Screen) -> Iterable[SystemCommand]:
                 keys = [screen.app.get_key_display(Binding(key, binding.action))
                         for key in binding.key.split(",")]
                 declared[binding.action] = [binding.key_display or keys[0], *keys[1:]]
-    names = {active.binding.action: active.binding.description
+    names = {active.binding.action: active.binding.tooltip or active.binding.description
              for active in screen.active_bindings.values()
              if active.node is screen and active.enabled}
     title = panel(screen.PANEL).title

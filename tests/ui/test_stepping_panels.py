@@ -68,7 +68,7 @@ async def test_escape_closes_the_settings_pane_and_the_footer_says_so(panel: str
         await pilot.pause()
         settings = app.screen.query_one("#settings")
         assert settings.display and app.focused is not None  # typing goes to a field
-        assert ("Esc", t("keys.lesson.close_settings")) in footer(app)
+        assert ("Esc", t("keys.lesson.close")) in footer(app)
         await pilot.press("escape")
         await pilot.pause()
         assert not settings.display and app.focused is None

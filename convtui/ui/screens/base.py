@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding
 from textual.screen import Screen
@@ -39,7 +40,8 @@ def _tab_label(name: str) -> str:
 
 class Localized(Screen):
     """A screen that follows the language. Binding descriptions that are catalogue keys
-    (``keys.…``) are shown translated in the footer; when the language changes the app calls
+    (``keys.…``) are shown translated in the footer, and so are tooltips (the longer name the
+    palette gives an action whose footer word is short); when the language changes the app calls
     ``apply_language`` on the screen in front, and any other screen catches up when it is
     shown again."""
 
@@ -62,8 +64,24 @@ class Localized(Screen):
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return {key: active._replace(binding=replace(
-                    active.binding, description=_describe(active.binding.description)))
+                    active.binding, description=_describe(active.binding.description),
+                    tooltip=_describe(active.binding.tooltip)))
                 for key, active in super().active_bindings.items()}
+
+
+class PanelFooter(Footer):
+    """The key footer. Below WIDE columns it is compact and leaves out the palette key (Ctrl+P
+    still opens the palette, and Help lists it), so every key of the panel, Quit and Help last
+    among them, stays on screen at 80 columns in both languages."""
+
+    WIDE: ClassVar[int] = 100
+
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < self.WIDE
+        if self.compact != narrow:
+            self.compact = narrow
+            self.show_command_palette = not narrow
+            self.call_after_refresh(self.recompose)
 
 
 def _describe(description: str) -> str:
@@ -83,7 +101,7 @@ class PanelScreen(Localized):
         yield PanelTabs(self.PANEL)
         yield from self.compose_body()
         yield TourBar()  # shown only while the guided tour runs
-        yield Footer()
+        yield PanelFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

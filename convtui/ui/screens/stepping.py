@@ -28,7 +28,8 @@ class SteppingPanel(PanelScreen):
         Binding("space", "play", "keys.stepper.play", key_display="␣"),
         Binding("plus,equals_sign", "speed(1)", "keys.stepper.faster", show=False),
         Binding("minus", "speed(-1)", "keys.stepper.slower", show=False),
-        Binding("escape", "close_settings", "keys.lesson.close_settings", key_display="Esc"),
+        Binding("escape", "close_settings", "keys.lesson.close", key_display="Esc",
+                tooltip="keys.lesson.close_settings"),
     ]
     FIRST_SETTING: ClassVar[str]  # the id of the field focused when the settings open
 
