@@ -5,7 +5,11 @@ redraw after a language switch speaks the new language."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from convtui.core.conv import ConvStep
@@ -142,22 +146,56 @@ def exact_note(lesson: ConvLesson) -> str:
     return t("stepper.arith.rounded", row=step.out_row, col=step.out_col, value=fmt_full(value))
 
 
-def output_size_note(lesson: ConvLesson) -> str:
+def output_size_note(lesson: ConvLesson) -> EquationNote | None:
     """The output size worked out with (I - F + 2P) / S + 1, one line per dimension (one line
-    when both agree), in the engine's own words. Empty when the padding is not the same on
+    when both agree), in the engine's own words. None when the padding is not the same on
     both sides (even kernels with padding='same'): the formula assumes it is."""
     g = lesson.trace.geometry
     top, bottom, left, right = g.pads
     if top != bottom or left != right:
-        return ""
+        return None
     dims = [explain_output_size(size, k, s, p, d) for size, k, s, p, d in zip(
         g.in_size, g.kernel, g.stride, (top, left), g.dilation, strict=True)]
     named = [("stepper.arith.size_both", dims[0])] if dims[0].lines == dims[1].lines else [
         ("stepper.arith.size_height", dims[0]), ("stepper.arith.size_width", dims[1])]
-    lines = [t("stepper.arith.size_formula")]
-    for key, explanation in named:
-        lines.extend(f"  {t(key)} {line}" for line in explanation.lines)
-    return "\n".join(lines)
+    return EquationNote(t("stepper.arith.size_formula"), tuple(
+        (f"  {t(key)} ", line) for key, explanation in named for line in explanation.lines))
+
+
+@dataclass(frozen=True)
+class EquationNote:
+    """A heading and labelled equations, laid out at the width the note is drawn at: an
+    equation too long for it breaks only before an `` = `` and goes on under its first term.
+    Left to the terminal, ``(5 - 3 + 2×0) / 1 + 1 = 2 / 1 + 1 = 3`` wrapped after ``= 2``, and
+    the line read as a wrong answer."""
+
+    heading: str
+    rows: tuple[tuple[str, str], ...]  # (label, equation)
+    preface: str = ""  # a paragraph before the heading, wrapped as prose
+
+    def lines(self, width: int) -> list[str]:
+        lines: list[str] = []
+        for label, equation in self.rows:
+            first, *rest = equation.split(" = ")
+            lines.append(label + first)
+            indent = " " * cell_len(label)
+            for part in rest:
+                if cell_len(lines[-1]) + cell_len(part) + 3 <= width:
+                    lines[-1] += f" = {part}"
+                else:
+                    lines.append(f"{indent}= {part}")
+        return lines
+
+    def __str__(self) -> str:
+        text = "\n".join([self.heading, *(label + eq for label, eq in self.rows)])
+        return f"{self.preface}\n\n{text}" if self.preface else text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self.preface:
+            yield Text(self.preface + "\n")
+        yield Text(self.heading)
+        for line in self.lines(options.max_width):
+            yield Text(line)
 
 
 def neuron(step: ConvStep, channel: int) -> Text:

@@ -37,10 +37,10 @@ class TourKey(Static):
 class TourBar(Vertical):
     """Hidden unless the app's ``tour`` (a TourState, or None) says a tour is running."""
 
-    # Docked widgets on one edge overlap: the bottom margin keeps the bar above the Footer.
+    # Docked at the bottom of what the Footer (split off below) leaves: just above it.
     DEFAULT_CSS = """
     TourBar {
-        dock: bottom; margin-bottom: 1; height: auto; max-height: 50%;
+        dock: bottom; height: auto; max-height: 50%;
         display: none; background: $boost;
     }
     TourBar.-running { display: block; }

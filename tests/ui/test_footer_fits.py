@@ -1,6 +1,7 @@
 """The footer shows every key of the panel, Quit and Help last among them, at 80 columns in
 both languages: the palette key took the last 12 columns and hid "^q Quit  ? Help" on Shapes,
-Transposed and Backward, and on Stepper, Flip and Pooling with their settings open."""
+Transposed and Backward, and on Stepper, Flip and Pooling with their settings open; and every
+key is drawn whole."""
 
 from __future__ import annotations
 
@@ -48,6 +49,10 @@ async def test_every_key_is_on_screen_at_80_columns(panel: str, lang: str, tmp_p
                       if not k.has_class("-command-palette") and k.region.right > right]
             assert hidden == [], (panel, key, lang)
             assert {"ctrl+q", "question_mark"} <= {k.key for k in keys if k.region.width}
+            # drawn whole: a settings pane reaching under the footer row cut wide letters
+            # at its edges ("? 도움말" showed as "?     말")
+            row = app.screen._compositor.render_strips()[-1].text
+            assert all(k.description in row for k in keys), (row, panel, key)
             if key == "s" and panel != "train":
                 await pilot.press("escape")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -281,8 +281,10 @@ class StepperScreen(MnistDigits, SteppingPanel):
         self.query_one("#output-grid", HeatGrid).show(output_view(lesson, marks_out))
         step = lesson.current
         self.query_one("#arithmetic", Static).update(arithmetic(step))
-        notes = [note for note in (exact_note(lesson), output_size_note(lesson)) if note]
-        self.query_one("#arith-notes", Static).update(Text("\n\n".join(notes)))
+        size_note = output_size_note(lesson)
+        self.query_one("#arith-notes", Static).update(
+            replace(size_note, preface=exact_note(lesson)) if size_note
+            else Text(exact_note(lesson)))
         self.query_one("#neuron-view", Static).update(neuron(step, lesson.channel))
         self.query_one("#code-view", Static).update(Text(pytorch_code(lesson)))
         self.query_one("#window-note", Static).update(Text(window_note(lesson)))
