@@ -83,7 +83,7 @@ class ConvtuiApp(TourApp):
         if action == "ignore_key":
             from convtui.ui.palette import pages_too_early
 
-            return pages_too_early(self.focused)
+            return pages_too_early(self.screen)
         return super().check_action(action, parameters)
 
     def action_ignore_key(self) -> None:

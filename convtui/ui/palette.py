@@ -39,7 +39,8 @@ from textual.binding import Binding
 from textual.command import CommandList
 from textual.command import CommandPalette as TextualPalette
 from textual.message import Message
-from textual.widgets import Button, Input, OptionList
+from textual.screen import Screen
+from textual.widgets import Button, Input, OptionList, Select
 
 
 class CommandPalette(TextualPalette):
@@ -68,8 +69,13 @@ class CommandPalette(TextualPalette):
             event.prevent_default()  # Textual's handlers (the base class's) do not run
 
 
-def pages_too_early(widget: object) -> bool:
-    """Whether a page key would hit the same Textual bug in ``widget``: an option list (a
-    Select's drop-down is one) that has options but has not been laid out yet."""
-    return (isinstance(widget, OptionList) and widget.option_count > 0
-            and not widget.scrollable_content_region)
+def pages_too_early(screen: Screen) -> bool:
+    """Whether a page key would hit the same Textual bug on ``screen``: an option list that has
+    options but has not been laid out yet, either the focused one or the drop-down of a Select
+    that has just opened: it takes the focus a moment later, after this priority check, and
+    the key then reaches it. Not yet caught: an Enter still queued on the Select when the page
+    key is checked (a 1000-key storm on Shapes, seed 2480645395, still reaches that)."""
+    lists = [screen.focused, *(select.query_one(OptionList)
+                               for select in screen.query(Select) if select.expanded)]
+    return any(isinstance(widget, OptionList) and widget.option_count > 0
+               and not widget.scrollable_content_region for widget in lists)

@@ -88,3 +88,25 @@ async def test_a_page_key_before_a_drop_down_is_laid_out_does_nothing(page: str)
         assert app.focused is overlay
         await pilot.press("pagedown")  # laid out now: the key pages as it always did
         assert overlay.highlighted == overlay.option_count - 1
+
+
+@pytest.mark.parametrize("page", ["pagedown", "pageup"])
+async def test_a_page_key_right_after_a_drop_down_opens_does_nothing(page: str) -> None:
+    """Found by 1000-key storms: Enter opens the preset drop-down, whose focus comes a moment
+    later; a page key checked before that (the Select still focused) reached the drop-down
+    after it, before its first layout. The key is handled as the app's dispatch
+    does it: the priority check first, then the focused widget's bindings."""
+    app = ConvtuiApp("shapes")
+    async with app.run_test(size=SIZE) as pilot:
+        select = app.screen.query_one("#preset", Select)
+        select.focus()
+        await pilot.pause()
+        select.expanded = True  # as Enter does; the drop-down asks for the focus
+        overlay = select.query_one(SelectOverlay)
+        assert app.focused is select and not overlay.scrollable_content_region
+        handled = await app._check_bindings(page, priority=True)
+        app.screen.set_focus(overlay)  # the focus arrives before the key reaches a widget
+        if not handled:
+            await app._check_bindings(page)
+        await pilot.pause()
+        assert app.is_running and app._exception is None
