@@ -81,6 +81,7 @@ async def test_pause_resume_and_stop_a_running_job(job_cleanup: list[Path]) -> N
         await pilot.press("p")
         await wait_for(pilot, lambda: screen.run.status == "running"
                        and screen.run.latest_batch != batch, "training to go on")
+        await pilot.pause()  # the buttons change with the status: click where Stop is now
         await pilot.click("#stop")  # the mouse works too
         assert "Stop asked" in text_of(app, "#status")
         await wait_for(pilot, lambda: screen.run.status == "stopped", "the stop")
