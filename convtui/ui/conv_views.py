@@ -5,7 +5,7 @@ redraw after a language switch speaks the new language."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rich.cells import cell_len
@@ -160,6 +160,12 @@ def output_size_note(lesson: ConvLesson) -> EquationNote | None:
         ("stepper.arith.size_height", dims[0]), ("stepper.arith.size_width", dims[1])]
     return EquationNote(t("stepper.arith.size_formula"), tuple(
         (f"  {t(key)} ", line) for key, explanation in named for line in explanation.lines))
+
+
+def arithmetic_notes(lesson: ConvLesson) -> EquationNote | Text:
+    """What the Arithmetic tab shows under the sum: the rounding note, then the output size."""
+    size = output_size_note(lesson)
+    return replace(size, preface=exact_note(lesson)) if size else Text(exact_note(lesson))
 
 
 @dataclass(frozen=True)

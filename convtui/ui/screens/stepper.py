@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -28,11 +28,10 @@ from convtui.i18n import t, tn
 from convtui.ui.conv_lesson import ConvLesson, lecture_lesson
 from convtui.ui.conv_views import (
     arithmetic,
-    exact_note,
+    arithmetic_notes,
     input_view,
     kernel_view,
     neuron,
-    output_size_note,
     output_view,
     pytorch_code,
     window_note,
@@ -281,10 +280,7 @@ class StepperScreen(MnistDigits, SteppingPanel):
         self.query_one("#output-grid", HeatGrid).show(output_view(lesson, marks_out))
         step = lesson.current
         self.query_one("#arithmetic", Static).update(arithmetic(step))
-        size_note = output_size_note(lesson)
-        self.query_one("#arith-notes", Static).update(
-            replace(size_note, preface=exact_note(lesson)) if size_note
-            else Text(exact_note(lesson)))
+        self.query_one("#arith-notes", Static).update(arithmetic_notes(lesson))
         self.query_one("#neuron-view", Static).update(neuron(step, lesson.channel))
         self.query_one("#code-view", Static).update(Text(pytorch_code(lesson)))
         self.query_one("#window-note", Static).update(Text(window_note(lesson)))
