@@ -33,9 +33,6 @@ class ConvtuiApp(TourApp):
         # Textual adds this one itself unless the app does; ours has a translated label.
         Binding("ctrl+p", "command_palette", "keys.palette", show=False, priority=True),
         Binding("ctrl+q", "quit", "keys.quit", priority=True),
-        # Swallows a page key that would crash a focused option list (see ui/palette.py);
-        # enabled only then, so everywhere else the key goes where it always went.
-        Binding("pageup,pagedown", "ignore_key", show=False, priority=True),
     ]
 
     def __init__(self, panel_name: str = "stepper",
@@ -78,16 +75,6 @@ class ConvtuiApp(TourApp):
 
     def action_open_panel(self, name: str) -> None:
         self.switch_mode(name)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "ignore_key":
-            from convtui.ui.palette import pages_too_early
-
-            return pages_too_early(self.screen)
-        return super().check_action(action, parameters)
-
-    def action_ignore_key(self) -> None:
-        """Nothing: the key is dropped (see check_action)."""
 
     def action_command_palette(self) -> None:
         """Textual's palette, with its paging guarded (see ui/palette.py)."""

@@ -10,9 +10,10 @@ from typing import Generic, TypeVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Static
 
 from convtui.i18n import t
+from convtui.ui.widgets.option_lists import Select
 
 LessonT = TypeVar("LessonT")
 

@@ -1,51 +1,40 @@
-"""The command palette, with paging that cannot crash the app.
+"""The command palette, with paging that cannot crash the app and a selection that runs once.
 
-Textual 8.2's palette pages its list with ``OptionList._move_page``, which looks up the line of
-the highlighted option in a table built only once the list has been laid out. A PageUp or
-PageDown that arrives after the list got its options but before its first layout (keys typed
-quickly, as a student mashing keys does) raises ``KeyError: 0`` and ends the app. Reported
-upstream-style, the minimal reproduction is::
+Its page keys page the list only once it is on screen (the Textual bug is told in
+ui/widgets/option_lists.py).
 
-    from textual import events
-    from textual.app import App
-
-    async def main() -> None:
-        app = App()
-        async with app.run_test() as pilot:
-            for key in ("ctrl+p", "pageup"):  # queued together: no layout in between
-                event = events.Key(key, None)
-                event.set_sender(app)
-                app._driver.send_message(event)
-            await pilot.pause()  # KeyError: 0 in OptionList._move_page
-
-Until Textual guards it, our palette pages only a list that has been laid out; a key that
-comes earlier does nothing, as a page key on an empty list does.
-
-A second bug of the same kind: one Enter posts both the input's Submitted and the list's
+A second Textual bug: one Enter posts both the input's Submitted and the list's
 OptionSelected. When the selection is handled first it closes the palette and runs the
 command; the Submitted that comes next runs the command again and dismisses the palette a
 second time, and since ``Screen.dismiss`` pops whatever screen is in front, it pops the panel
 and ends the app with ``ScreenStackError`` (reproduced by queueing ``ctrl+p``, a word that
 picks one command, then ``enter``, after an ``enter`` on the panel). Our palette ignores
 selections that reach it after it closed.
+
+A third: the search runs in a worker that looks up the palette's list; a search that starts, or
+goes on, after the palette closed and lost its widgets (a letter typed just before Escape)
+failed with ``NoMatches`` and ended the app (``WorkerFailed``, found by key storms on Flip).
+Our palette ends such a search quietly: there is nothing left to show its results in.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.binding import Binding
 from textual.command import CommandList
 from textual.command import CommandPalette as TextualPalette
+from textual.css.query import NoMatches
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Button, Input, OptionList, Select
+from textual.widgets import Button, Input, OptionList
+
+from convtui.ui.widgets.option_lists import page
 
 
 class CommandPalette(TextualPalette):
-    """Textual's palette; PageUp / PageDown page the list once it is on screen, and a
-    selection runs one command once."""
+    """Textual's palette; PageUp / PageDown page the list once it is on screen, a selection
+    runs one command once, and a search ends quietly when the palette closed under it."""
 
     BINDINGS: ClassVar = [
         Binding("pagedown", "page(1)", "Next page", show=False),
@@ -53,13 +42,15 @@ class CommandPalette(TextualPalette):
     ]
 
     def action_page(self, direction: int) -> None:
-        commands = self.query_one(CommandList)
-        if not commands.scrollable_content_region:  # not laid out yet: nothing to page
-            return
-        if direction > 0:
-            commands.action_page_down()
-        else:
-            commands.action_page_up()
+        page(self.query_one(CommandList), direction)
+
+    @work(exclusive=True, group=TextualPalette._GATHER_COMMANDS_GROUP)
+    async def _gather_commands(self, search_value: str) -> None:
+        try:
+            await TextualPalette._gather_commands.__wrapped__(self, search_value)
+        except NoMatches:
+            if self.is_active:  # open, yet a widget is missing: a real bug, not the race
+                raise
 
     @on(Input.Submitted)
     @on(Button.Pressed)
@@ -68,14 +59,3 @@ class CommandPalette(TextualPalette):
         if not self.is_current:  # queued behind the selection that closed the palette
             event.prevent_default()  # Textual's handlers (the base class's) do not run
 
-
-def pages_too_early(screen: Screen) -> bool:
-    """Whether a page key would hit the same Textual bug on ``screen``: an option list that has
-    options but has not been laid out yet, either the focused one or the drop-down of a Select
-    that has just opened: it takes the focus a moment later, after this priority check, and
-    the key then reaches it. Not yet caught: an Enter still queued on the Select when the page
-    key is checked (a 1000-key storm on Shapes, seed 2480645395, still reaches that)."""
-    lists = [screen.focused, *(select.query_one(OptionList)
-                               for select in screen.query(Select) if select.expanded)]
-    return any(isinstance(widget, OptionList) and widget.option_count > 0
-               and not widget.scrollable_content_region for widget in lists)

@@ -17,14 +17,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Static
 
 from convtui.core.layers import Layer, Shape
 from convtui.core.spec import SpecError, parse_spec
 from convtui.i18n import t
-from convtui.ui.screens.base import Localized
+from convtui.ui.screens.base import Dialog
 from convtui.ui.shapes_view import spec_error_text
+from convtui.ui.widgets.option_lists import Select
 
 REPLACE, INSERT, DELETE, UP, DOWN, INPUT_SHAPE = (
     "replace", "insert", "delete", "up", "down", "input")
@@ -76,7 +76,7 @@ def parse_shape(text: str) -> Shape:
     return shape
 
 
-class LayerDialog(Localized, ModalScreen[LayerEdit | None]):
+class LayerDialog(Dialog[LayerEdit | None]):
     """``mode`` is REPLACE (edit a layer: apply, insert a copy after, delete, move), INSERT
     (with ``snippets`` to pick from, made by ``make_snippets``) or INPUT_SHAPE. ``title`` is
     called to word the title, so both follow a change of language."""
@@ -163,8 +163,6 @@ class LayerDialog(Localized, ModalScreen[LayerEdit | None]):
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
-        if not self.is_current:  # queued behind the press that closed the dialog (see finish)
-            return
         button = event.button.id or ""
         if button == "cancel":
             self.dismiss(None)
@@ -177,7 +175,7 @@ class LayerDialog(Localized, ModalScreen[LayerEdit | None]):
         """Parse the text; dismiss with the edit (unless ``check_only``), or show why it does
         not parse."""
         if not self.is_current:  # a second Enter queued behind the one that closed the dialog:
-            return  # dismissing again would pop the panel under it
+            return  # its widgets are gone
         field = self.query_one("#dialog-text", Input)
         text = field.value
         try:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Collapsible, OptionList, Static
+from textual.widgets import Button, Collapsible, Static
 
 from convtui.i18n import t
 from convtui.tour import STEPS, TourState, load_progress
 from convtui.ui.tour_app import TourApp
+from convtui.ui.widgets.option_lists import OptionList
 
 
 class TourOffer(Vertical):

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Static
 
 from convtui.fields import FieldError, parse_float, parse_int
 from convtui.i18n import t
@@ -29,6 +29,7 @@ from convtui.training.config import (
     TrainConfig,
 )
 from convtui.ui.train_progress import set_label
+from convtui.ui.widgets.option_lists import Select
 
 #: Text fields: id -> (TrainConfig field, parser). Labels are ``train.form.<id>``.
 NUMBER_FIELDS = ("augment-shift", "epochs", "batch-size", "lr", "seed", "limit-train",

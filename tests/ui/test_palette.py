@@ -110,3 +110,24 @@ async def test_a_page_key_right_after_a_drop_down_opens_does_nothing(page: str) 
             await app._check_bindings(page)
         await pilot.pause()
         assert app.is_running and app._exception is None
+
+
+async def test_a_search_left_running_when_the_palette_closes_ends_quietly() -> None:
+    """Found by a key storm on Flip: a letter typed just before Escape starts a search whose
+    worker looked up the list of a palette already closed (WorkerFailed: NoMatches). Here the
+    search starts once the palette is gone, as the queued letter's did."""
+    app = ConvtuiApp("stepper")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        palette.dismiss()
+        await pilot.pause(0.2)
+        assert not palette.is_attached
+        palette._gather_commands("neu")
+        await pilot.pause(0.3)
+        assert app.is_running and app._exception is None
+        await pilot.press("ctrl+p", *"neuron")  # the palette still opens and finds commands
+        await pilot.pause(0.3)
+        assert app.screen.query_one(CommandList).option_count > 0

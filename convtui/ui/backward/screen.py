@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer, VerticalScroll
-from textual.widgets import Input, Select, Static, TabPane
+from textual.widgets import Input, Static, TabPane
 
 from convtui.fields import FieldError, parse_padding, parse_pair, show_pair
 from convtui.i18n import t
@@ -42,6 +42,7 @@ from convtui.ui.lesson_settings import LessonSettings
 from convtui.ui.screens.edit_cell import EditCellScreen
 from convtui.ui.screens.lesson_panel import LessonPanel
 from convtui.ui.widgets.grid import GridBox, HeatGrid
+from convtui.ui.widgets.option_lists import Select
 
 if TYPE_CHECKING:
     from convtui.pytorch.check import CheckResult

@@ -1,16 +1,17 @@
 """What every panel shares: the tab bar on top, the key footer below, its help text (shown by
 screens/help.py, imported only when asked for: the Markdown widget is slow to load), and
-following the language when the user switches it."""
+following the language when the user switches it; and the dialogs shown in front of a panel."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from textual import events
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import ActiveBinding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Tab, Tabs
 
 from convtui import i18n
@@ -67,6 +68,22 @@ class Localized(Screen):
                     active.binding, description=_describe(active.binding.description),
                     tooltip=_describe(active.binding.tooltip)))
                 for key, active in super().active_bindings.items()}
+
+
+ResultType = TypeVar("ResultType")
+
+
+class Dialog(Localized, ModalScreen[ResultType]):
+    """A modal screen in front of a panel, closed once. Two closes can race: a key bound to
+    ``dismiss``, checked while the dialog is in front, awaits before it dismisses, and a button
+    press handled meanwhile closes the dialog; Textual's ``dismiss`` pops whatever screen is in
+    front, so the late one popped the panel and ended the app (``ScreenStackError``, found by
+    1000-key storms). A dialog no longer in front is not dismissed again."""
+
+    def dismiss(self, result: ResultType | None = None) -> AwaitComplete:
+        if not self.is_active:
+            return AwaitComplete.nothing()
+        return super().dismiss(result)
 
 
 class PanelFooter(Footer):

@@ -8,15 +8,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from convtui.fields import FieldError, parse_float
 from convtui.i18n import t
-from convtui.ui.screens.base import Localized
+from convtui.ui.screens.base import Dialog
 
 
-class EditCellScreen(Localized, ModalScreen[float | None]):
+class EditCellScreen(Dialog[float | None]):
     DEFAULT_CSS = """
     EditCellScreen { align: center middle; }
     EditCellScreen > Vertical {

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer, VerticalScroll
-from textual.widgets import Input, Select, Static, TabPane
+from textual.widgets import Input, Static, TabPane
 
 from convtui.core.flip import rotated_position
 from convtui.fields import FieldError, parse_padding, parse_pair, show_pair
@@ -32,6 +32,7 @@ from convtui.ui.lesson_settings import LessonSettings
 from convtui.ui.screens.edit_cell import EditCellScreen
 from convtui.ui.screens.lesson_panel import LessonPanel
 from convtui.ui.widgets.grid import HeatGrid
+from convtui.ui.widgets.option_lists import Select
 
 if TYPE_CHECKING:
     from convtui.pytorch.check import CheckResult

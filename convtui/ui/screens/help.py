@@ -7,16 +7,15 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
 from convtui.i18n import t
 from convtui.ui.panels import PANELS
-from convtui.ui.screens.base import Localized
+from convtui.ui.screens.base import Dialog
 from convtui.ui.tour_offer import TourOffer
 
 
-class HelpScreen(Localized, ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """The help for the panel in front of the user, plus the keys every panel shares."""
 
     DEFAULT_CSS = """

@@ -16,12 +16,13 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Select, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from convtui.i18n import t
 from convtui.ui.lesson_compare import same_numbers
 from convtui.ui.lesson_settings import LessonSettings
 from convtui.ui.screens.stepping import SteppingPanel
+from convtui.ui.widgets.option_lists import Select
 
 if TYPE_CHECKING:
     from convtui.pytorch.check import CheckResult

@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, Input, Select, Static, TabPane
+from textual.widgets import Checkbox, Input, Static, TabPane
 
 from convtui.core.examples import random_integers
 from convtui.fields import FieldError, parse_pair, show_pair
@@ -30,6 +30,7 @@ from convtui.ui.pool_lesson import (
 from convtui.ui.pool_views import arithmetic, input_view, output_view, pytorch_code, window_note
 from convtui.ui.screens.lesson_panel import LessonPanel
 from convtui.ui.widgets.grid import GridBox, GridRow, HeatGrid
+from convtui.ui.widgets.option_lists import Select
 
 if TYPE_CHECKING:
     from convtui.pytorch.check import CheckResult

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.widget import Widget
-from textual.widgets import Button, ContentSwitcher, Input, Label, OptionList, Static
+from textual.widgets import Button, ContentSwitcher, Input, Label, Static
 from textual.widgets.option_list import Option
 
 from convtui.i18n import t
@@ -51,6 +51,7 @@ from convtui.ui.quiz_views import (
     wrong_verdict,
 )
 from convtui.ui.screens.base import PanelScreen
+from convtui.ui.widgets.option_lists import OptionList
 
 ALL_DIMS = DIM_NAMES[4]
 #: Packs longer than this show their position without the one-mark-per-puzzle strip.

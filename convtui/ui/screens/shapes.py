@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from convtui.core.layers import Flatten, Layer, Linear, Shape
 from convtui.core.network import Path, path_text, trace
@@ -55,6 +55,7 @@ from convtui.ui.shapes_view import (
     totals_text,
     unparsed_totals_text,
 )
+from convtui.ui.widgets.option_lists import Select
 
 DEFAULT_PRESET = "lecture"
 #: The guided tour's preset: the lecture's small MNIST CNN (two conv blocks, Linear(3136, 10)).

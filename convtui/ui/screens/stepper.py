@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
-from textual.widgets import Input, Label, Select, Static, TabbedContent, TabPane
+from textual.widgets import Input, Label, Static, TabbedContent, TabPane
 
 from convtui.core.examples import KERNELS, LECTURE_INPUT, kernel_of_size, random_integers
 from convtui.core.geometry import PADDING_MODES
@@ -42,6 +42,7 @@ from convtui.ui.mnist_digits import MnistDigits
 from convtui.ui.screens.edit_cell import EditCellScreen
 from convtui.ui.screens.stepping import SteppingPanel
 from convtui.ui.widgets.grid import GridBox, HeatGrid
+from convtui.ui.widgets.option_lists import Select
 
 if TYPE_CHECKING:
     from convtui.pytorch.check import CheckResult

@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer, VerticalScroll
-from textual.widgets import Input, Select, Static, TabPane
+from textual.widgets import Input, Static, TabPane
 
 from convtui.core.examples import random_integers
 from convtui.fields import FieldError, parse_pair, show_pair
@@ -35,6 +35,7 @@ from convtui.ui.transposed.views import (
     reading_note,
 )
 from convtui.ui.widgets.grid import GridBox, HeatGrid
+from convtui.ui.widgets.option_lists import Select
 
 if TYPE_CHECKING:
     from convtui.pytorch.check import CheckResult

@@ -12,16 +12,15 @@ from typing import Any, ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from convtui.i18n import t
-from convtui.ui.screens.base import Localized
+from convtui.ui.screens.base import Dialog
 
 Answer = TypeVar("Answer")
 
 
-class ConfirmScreen(Localized, ModalScreen[Answer]):
+class ConfirmScreen(Dialog[Answer]):
     """Dismissed with ``ANSWERS[id]`` of the button pressed, or of the choice a key binding
     names (``action_choose``). Subclasses set BUTTONS, ANSWERS and SAFE, and ``texts``."""
 
