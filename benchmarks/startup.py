@@ -32,7 +32,7 @@ from textual.widgets import Footer, Static
 which = sys.argv[1]
 if which == "convtui":
     from convtui.ui.app import ConvtuiApp as Base
-    from convtui.ui.screens.base import PanelScreen
+    from convtui.ui.panel.screen import PanelScreen
 else:
     class Base(App):
         def compose(self) -> ComposeResult:

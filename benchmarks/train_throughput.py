@@ -85,7 +85,7 @@ async def train_in_panel(config: TrainConfig, run_dir: Path) -> tuple[int, float
     (s), and let the panel follow the job until it exits: (its exit code, the share of one core
     the app used meanwhile)."""
     from convtui.ui.app import ConvtuiApp
-    from convtui.ui.train_form import RunForm
+    from convtui.ui.train.form import RunForm
 
     app = ConvtuiApp("train", argparse.Namespace())
     async with app.run_test(size=(120, 40)) as pilot:

@@ -40,7 +40,7 @@ async def timed_burst(run_dir: Path, keys: int) -> float:
     """Open the app on the Train panel following ``run_dir``, go to the Stepper, and time the
     burst (each key is handled, and the screen settled, before the next is sent)."""
     from convtui.ui.app import ConvtuiApp
-    from convtui.ui.screens.train import TrainScreen
+    from convtui.ui.train.screen import TrainScreen
 
     app = ConvtuiApp("train", argparse.Namespace(resume=str(run_dir)))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -1,6 +1,6 @@
 """The guided tour: the lesson's steps in order, and where the user is in them.
 
-Pure Python (no Textual): the app (ui/tour_app.py) walks these steps, opening each step's panel
+Pure Python (no Textual): the app (ui/tour/app.py) walks these steps, opening each step's panel
 with its preset, and the progress file lets `convtui tour` resume where the user left off.
 """
 

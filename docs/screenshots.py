@@ -18,7 +18,7 @@ from pathlib import Path
 
 from convtui import i18n
 from convtui.ui.app import ConvtuiApp
-from convtui.ui.screens.base import PanelScreen
+from convtui.ui.panel.screen import PanelScreen
 
 DOCS = Path(__file__).resolve().parent
 

@@ -15,9 +15,9 @@ from textual.worker import WorkerFailed
 from convtui import i18n
 from convtui.crash import CrashLog, write_crash_log
 from convtui.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from convtui.ui.panel.screen import Localized, PanelScreen
 from convtui.ui.panels import PANELS, Panel, panel
-from convtui.ui.screens.base import Localized, PanelScreen
-from convtui.ui.tour_app import TourApp, TourStart
+from convtui.ui.tour.app import TourApp, TourStart
 
 
 class ConvtuiApp(TourApp):
@@ -84,7 +84,7 @@ class ConvtuiApp(TourApp):
             self.push_screen(CommandPalette(id="--command-palette"))
 
     def action_help(self) -> None:
-        from convtui.ui.screens.help import HelpScreen
+        from convtui.ui.help import HelpScreen
 
         screen = self.screen
         if isinstance(screen, PanelScreen):

@@ -39,12 +39,12 @@ class Panel:
 
 
 PANELS: tuple[Panel, ...] = (
-    Panel("stepper", "1", "convtui.ui.screens.stepper:StepperScreen"),
-    Panel("flip", "2", "convtui.ui.screens.flip:FlipScreen"),
-    Panel("pool", "3", "convtui.ui.screens.pool:PoolScreen"),
-    Panel("shapes", "4", "convtui.ui.screens.shapes:ShapesScreen"),
-    Panel("quiz", "5", "convtui.ui.screens.quiz:QuizScreen"),
-    Panel("train", "6", "convtui.ui.screens.train:TrainScreen"),
+    Panel("stepper", "1", "convtui.ui.stepper.screen:StepperScreen"),
+    Panel("flip", "2", "convtui.ui.flip.screen:FlipScreen"),
+    Panel("pool", "3", "convtui.ui.pool.screen:PoolScreen"),
+    Panel("shapes", "4", "convtui.ui.shapes.screen:ShapesScreen"),
+    Panel("quiz", "5", "convtui.ui.quiz.screen:QuizScreen"),
+    Panel("train", "6", "convtui.ui.train.screen:TrainScreen"),
     Panel("backward", "7", "convtui.ui.backward.screen:BackwardScreen"),
     Panel("transposed", "8", "convtui.ui.transposed.screen:TransposedScreen"),
 )

@@ -13,8 +13,8 @@ import pytest
 from convtui.i18n import LANGUAGES, catalogue
 
 PACKAGE = Path(__file__).resolve().parents[2] / "convtui"
-SOURCES = [*sorted((PACKAGE / "quiz").glob("*.py")), *sorted((PACKAGE / "ui").glob("quiz_*.py")),
-           PACKAGE / "ui" / "screens" / "quiz.py"]
+SOURCES = [*sorted((PACKAGE / "quiz").glob("*.py")),
+           *sorted((PACKAGE / "ui" / "quiz").glob("*.py"))]
 KEY = re.compile(r"(quiz|keys\.quiz)\.[a-z0-9_]+(\.[a-z0-9_]+)*")
 
 

@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 
-from convtui.ui.format import fmt
+from convtui.ui.numbers import fmt
 
 _NUMBER = re.compile(r"-?(?:inf|nan|\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?")
 

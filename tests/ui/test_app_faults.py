@@ -13,8 +13,8 @@ import pytest
 
 from convtui import atomic
 from convtui.ui.app import ConvtuiApp
+from convtui.ui.panel.screen import PanelScreen
 from convtui.ui.panels import PANELS
-from convtui.ui.screens.base import PanelScreen
 from tests.ui.conftest import SIZE
 from tests.ui.train_fixtures import copy_run, finished_run, form_options, wait_for  # noqa: F401
 

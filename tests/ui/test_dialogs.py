@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from convtui.ui.app import ConvtuiApp
-from convtui.ui.screens.edit_cell import EditCellScreen
-from convtui.ui.screens.help import HelpScreen
-from convtui.ui.train_confirm import DeleteRunScreen
+from convtui.ui.help import HelpScreen
+from convtui.ui.panel.edit_cell import EditCellScreen
+from convtui.ui.train.confirm import DeleteRunScreen
 from tests.ui.conftest import SIZE
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from textual.widgets import Button, Input
 
 from convtui.ui.app import ConvtuiApp
-from convtui.ui.screens.help import HelpScreen
-from convtui.ui.shapes_dialog import LayerDialog
-from convtui.ui.tour_offer import TourOffer
+from convtui.ui.help import HelpScreen
+from convtui.ui.shapes.dialog import LayerDialog
+from convtui.ui.tour.offer import TourOffer
 from tests.ui.conftest import SIZE
 
 

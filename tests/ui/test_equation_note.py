@@ -10,7 +10,7 @@ import pytest
 
 from convtui.core.geometry import explain_output_size
 from convtui.ui.app import ConvtuiApp
-from convtui.ui.conv_views import EquationNote, output_size_note
+from convtui.ui.panel.conv_views import EquationNote, output_size_note
 
 
 def random_chains(count: int, seed: int) -> list[str]:

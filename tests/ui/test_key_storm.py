@@ -14,9 +14,11 @@ Replay one with ``CONVTUI_STORM_SEED=N``; ``CONVTUI_STORM_KEYS=N`` storms N keys
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
+import tempfile
 import zlib
 from pathlib import Path
 
@@ -27,10 +29,10 @@ from textual.screen import ModalScreen
 from convtui.tour import STEPS
 from convtui.training.runs import pid_alive, read_pid, request, runs_root
 from convtui.ui.app import ConvtuiApp
+from convtui.ui.help import HelpScreen
+from convtui.ui.panel.screen import PanelScreen
+from convtui.ui.panel.stepping import SteppingPanel
 from convtui.ui.panels import PANELS, panel
-from convtui.ui.screens.base import PanelScreen
-from convtui.ui.screens.help import HelpScreen
-from convtui.ui.screens.stepping import SteppingPanel
 from tests.ui.train_fixtures import copy_run, finished_run, form_options  # noqa: F401
 
 SIZE = (100, 32)
@@ -124,25 +126,27 @@ async def storm(app: ConvtuiApp, home: str, seed: int) -> int:
     pool = key_pool(home)
     pressed = 0
     app.quit_guards.insert(0, lambda: True)  # first of the guards: every quit is held back
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        for burst in range(max(1, KEYS_PER_STORM // BURST)):
-            keys = [rng.choice(pool) for _ in range(BURST)]
-            where = f"(seed {seed}, burst {burst}: {' '.join(keys)})"
-            try:
-                queue(app, keys)
-                await pilot.pause()
-                for _ in range(rng.randint(0, 2)):  # clicks at random cells
-                    await pilot.click(offset=(rng.randrange(SIZE[0]), rng.randrange(SIZE[1])))
-                await back_to(pilot, home, where)
-                check_state(app, home, where)
-                if burst % 4 == 0:  # a key still does what it says: ? opens the help
-                    await opens_help(pilot, where)
-                    await pilot.press("escape")
+    # What a storm exports to the current folder (the Runs tab's CSV) goes to a folder of its own.
+    with tempfile.TemporaryDirectory() as here, contextlib.chdir(here):
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            for burst in range(max(1, KEYS_PER_STORM // BURST)):
+                keys = [rng.choice(pool) for _ in range(BURST)]
+                where = f"(seed {seed}, burst {burst}: {' '.join(keys)})"
+                try:
+                    queue(app, keys)
+                    await pilot.pause()
+                    for _ in range(rng.randint(0, 2)):  # clicks at random cells
+                        await pilot.click(offset=(rng.randrange(SIZE[0]), rng.randrange(SIZE[1])))
+                    await back_to(pilot, home, where)
                     check_state(app, home, where)
-            except Exception as err:
-                raise AssertionError(f"key storm failed {where}: {err!r}") from err
-            pressed += len(keys)
+                    if burst % 4 == 0:  # a key still does what it says: ? opens the help
+                        await opens_help(pilot, where)
+                        await pilot.press("escape")
+                        check_state(app, home, where)
+                except Exception as err:
+                    raise AssertionError(f"key storm failed {where}: {err!r}") from err
+                pressed += len(keys)
     return pressed
 
 

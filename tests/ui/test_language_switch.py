@@ -7,7 +7,7 @@ from textual.widgets import Footer, Markdown, Tab
 
 from convtui import i18n
 from convtui.ui.app import ConvtuiApp
-from convtui.ui.screens.help import HelpScreen
+from convtui.ui.help import HelpScreen
 from tests.ui.conftest import SIZE
 
 

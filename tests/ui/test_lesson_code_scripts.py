@@ -10,15 +10,15 @@ from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from convtui.core.geometry import PADDING_MODES
+from convtui.lessons.conv import ConvLesson
+from convtui.lessons.flip import FlipLesson
+from convtui.lessons.pool import PoolLesson
 from convtui.training.idx import load_split
 from convtui.training.mnist_source import MEAN, STD
-from convtui.ui.conv_lesson import ConvLesson
-from convtui.ui.conv_views import output_view, pytorch_code
-from convtui.ui.flip_lesson import FlipLesson
-from convtui.ui.flip_views import convolution_view, correlation_view, difference_view, flip_code
-from convtui.ui.pool_lesson import PoolLesson
-from convtui.ui.pool_views import output_view as pool_output_view
-from convtui.ui.pool_views import pytorch_code as pool_code
+from convtui.ui.flip.views import convolution_view, correlation_view, difference_view, flip_code
+from convtui.ui.panel.conv_views import output_view, pytorch_code
+from convtui.ui.pool.views import output_view as pool_output_view
+from convtui.ui.pool.views import pytorch_code as pool_code
 from tests.ui.lesson_scripts import printed_tensors, shown
 
 pytest.importorskip("torch")

@@ -12,7 +12,7 @@ from textual.widgets._footer import FooterKey
 
 from convtui.i18n import t
 from convtui.ui.app import ConvtuiApp
-from convtui.ui.screens.stepping import SteppingPanel
+from convtui.ui.panel.stepping import SteppingPanel
 from tests.ui.conftest import SIZE, text_of
 
 PANELS = ("stepper", "flip", "pool", "backward")
@@ -131,11 +131,11 @@ def lang(request):
 def test_counts_of_one_read_as_one(lang: str) -> None:
     import numpy as np
 
+    from convtui.lessons.conv import ConvLesson
+    from convtui.lessons.pool import PoolLesson
     from convtui.pytorch.check import CheckResult
-    from convtui.ui.conv_lesson import ConvLesson
-    from convtui.ui.conv_views import neuron, window_note
-    from convtui.ui.pool_lesson import PoolLesson
-    from convtui.ui.pool_views import arithmetic
+    from convtui.ui.panel.conv_views import neuron, window_note
+    from convtui.ui.pool.views import arithmetic
 
     one_by_one = ConvLesson(np.ones((1, 3, 3)), np.ones((1, 1, 1)))
     one_pad = ConvLesson(np.ones((1, 3, 3)), np.ones((1, 1, 2)), padding=(0, 1))

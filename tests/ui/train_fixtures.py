@@ -149,7 +149,7 @@ def job_cleanup() -> Iterator[list[Path]]:
 
 async def start_from_form(pilot) -> None:
     """Start the form's run as a user does: s, then s again in the summary that asks."""
-    from convtui.ui.train_confirm import StartRunScreen
+    from convtui.ui.train.confirm import StartRunScreen
 
     await pilot.press("s")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, StartRunScreen), "the summary")

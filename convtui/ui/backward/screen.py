@@ -37,10 +37,10 @@ from convtui.ui.backward.views import (
     why_line,
     why_text,
 )
-from convtui.ui.format import fmt
-from convtui.ui.lesson_settings import LessonSettings
-from convtui.ui.screens.edit_cell import EditCellScreen
-from convtui.ui.screens.lesson_panel import LessonPanel
+from convtui.ui.numbers import fmt
+from convtui.ui.panel.edit_cell import EditCellScreen
+from convtui.ui.panel.lesson_panel import LessonPanel
+from convtui.ui.panel.settings import LessonSettings
 from convtui.ui.widgets.grid import GridBox, HeatGrid
 from convtui.ui.widgets.option_lists import Select
 

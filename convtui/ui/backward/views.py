@@ -23,8 +23,8 @@ from convtui.lessons.backward import (
     WEIGHT,
     BackwardLesson,
 )
-from convtui.ui.conv_views import COMPACT_WIDTH, input_code, weight_code
-from convtui.ui.format import cell_width, fmt
+from convtui.ui.numbers import cell_width, fmt
+from convtui.ui.panel.conv_views import COMPACT_WIDTH, input_code, weight_code
 from convtui.ui.widgets.grid import EMPTY, NORMAL, PADDING, GridView
 
 _DIM = "dim italic"

@@ -19,10 +19,10 @@ from convtui.fields import FieldError, parse_pair, show_pair
 from convtui.i18n import t
 from convtui.lessons.backward import SCATTER
 from convtui.lessons.transposed import PRESETS, TransposedLesson, preset
-from convtui.ui.format import fmt
-from convtui.ui.lesson_settings import LessonSettings
-from convtui.ui.screens.edit_cell import EditCellScreen
-from convtui.ui.screens.lesson_panel import LessonPanel
+from convtui.ui.numbers import fmt
+from convtui.ui.panel.edit_cell import EditCellScreen
+from convtui.ui.panel.lesson_panel import LessonPanel
+from convtui.ui.panel.settings import LessonSettings
 from convtui.ui.transposed.views import (
     arithmetic,
     current_cell,

@@ -12,8 +12,8 @@ from convtui.fields import show_pair
 from convtui.i18n import t, tn
 from convtui.lessons.backward import SCATTER
 from convtui.lessons.transposed import TransposedLesson
-from convtui.ui.conv_views import COMPACT_WIDTH, torch_arg
-from convtui.ui.format import cell_width, fmt, fmt_full
+from convtui.ui.numbers import cell_width, fmt, fmt_full
+from convtui.ui.panel.conv_views import COMPACT_WIDTH, torch_arg
 from convtui.ui.widgets.grid import EMPTY, NORMAL, PADDING, GridView
 
 _DIM = "dim italic"

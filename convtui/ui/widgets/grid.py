@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from convtui.ui.format import HeatScale, cell_width, fmt
+from convtui.ui.numbers import HeatScale, cell_width, fmt
 
 #: What a cell is, for drawing.
 NORMAL, PADDING, OUTSIDE, EMPTY = 0, 1, 2, 3

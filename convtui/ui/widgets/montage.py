@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from convtui.ui.format import HeatScale
+from convtui.ui.numbers import HeatScale
 
 Colour = Callable[[float], Color]
 HALF, BLOCK = "half", "block"

@@ -19,9 +19,9 @@ from convtui.i18n import t
 from convtui.lessons.backward import EDITED, ONE_HOT, RANDOM, SUM_OF_SQUARES, BackwardLesson
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.backward.screen import BackwardScreen
-from convtui.ui.format import fmt
+from convtui.ui.numbers import fmt
 from tests.ui.conftest import SIZE, grid_rows, text_of
-from tests.ui.test_stepper import set_field
+from tests.ui.stepper.test_stepper import set_field
 
 SETTINGS = [
     {},

@@ -16,10 +16,10 @@ from convtui.cli import build_parser
 from convtui.core import conv_transpose2d
 from convtui.lessons.transposed import PRESETS, preset
 from convtui.ui.app import ConvtuiApp
-from convtui.ui.format import fmt
+from convtui.ui.numbers import fmt
 from convtui.ui.transposed.screen import TransposedScreen
 from tests.ui.conftest import SIZE, grid_rows, text_of
-from tests.ui.test_stepper import set_field
+from tests.ui.stepper.test_stepper import set_field
 
 
 def expected_rows(name: str, **changes: object) -> list[list[str]]:

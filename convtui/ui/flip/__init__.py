@@ -1,0 +1,1 @@
+"""The Flip panel: convolution against cross-correlation."""

@@ -1,0 +1,1 @@
+"""The Pooling panel: max and average pooling, stepped."""

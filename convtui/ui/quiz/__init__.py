@@ -1,0 +1,1 @@
+"""The Quiz panel: TOML puzzle packs and endless practice."""

@@ -1,0 +1,1 @@
+"""The Shapes panel: a network's shapes layer by layer, edited and exported."""

@@ -1,0 +1,1 @@
+"""The Stepper panel: a kernel stepped across the input, one output cell at a time."""

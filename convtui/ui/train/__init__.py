@@ -1,0 +1,1 @@
+"""The Train panel: a background MNIST job, followed live."""
