@@ -193,6 +193,7 @@ class EquationNote:
         return lines
 
     def __str__(self) -> str:
+        """The note as plain text, each equation on one line (what the tests read)."""
         text = "\n".join([self.heading, *(label + eq for label, eq in self.rows)])
         return f"{self.preface}\n\n{text}" if self.preface else text
 

@@ -86,6 +86,6 @@ class TourOffer(Vertical):
     def _hand_over(self, action: str) -> None:
         """Close the help, then let the app run the tour action on the panel beneath."""
         if not self.screen.is_current:  # a press queued behind the one that closed the help:
-            return  # dismissing again would pop the panel under it
+            return  # the tour action it asked for is already on its way
         self.screen.dismiss()
         self.app.call_later(self.app.run_action, action)
