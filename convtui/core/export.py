@@ -11,24 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from convtui.core.layers import (
-    SIZES,
-    AdaptiveAvgPool2d,
-    AvgPool2d,
-    BatchNorm2d,
-    Conv2d,
-    ConvTranspose2d,
-    Dropout,
-    Flatten,
-    IntPair,
-    Layer,
-    Linear,
-    MaxPool2d,
-    ReLU,
-    Shape,
-    compact_pair,
-    show_shape,
-)
+from convtui.core.layers import BatchNorm2d, Layer, Shape, compact_pair, show_shape
 from convtui.core.network import (
     NetworkTrace,
     Path,
@@ -38,6 +21,7 @@ from convtui.core.network import (
     path_text,
     trace,
 )
+from convtui.core.torch_calls import ModuleCall, module_call
 from convtui.i18n import t
 
 #: Layer types that change H and W (or C): a quiz chain part asks about at least one.
@@ -55,12 +39,6 @@ def _traced(input_shape: Sequence[int], layers: Sequence[Layer]) -> NetworkTrace
 
 # ---- PyTorch code ---------------------------------------------------------------------------
 
-def _arg(value: IntPair | int | str | bool | float) -> str:
-    if isinstance(value, tuple):
-        return repr(compact_pair(value))
-    return repr(value)
-
-
 def _module_code(row: TraceRow, indent: str) -> str:
     """``nn.Conv2d(1, 32, kernel_size=3, padding=1)``: the constructor call for one row,
     defaults left out."""
@@ -74,30 +52,17 @@ def _module_code(row: TraceRow, indent: str) -> str:
     return layer_code(layer, width)
 
 
+def call_code(call: ModuleCall, extra: Sequence[str] = ()) -> str:
+    """``nn.Conv2d(1, 32, kernel_size=3, padding=1)``: a module call written as code, then the
+    ``extra`` keywords a script adds (``return_indices=True``)."""
+    args = [*map(repr, call.args), *(f"{key}={value!r}" for key, value in call.kwargs)]
+    return f"nn.{call.name}({', '.join([*args, *extra])})"
+
+
 def layer_code(layer: Layer, in_width: int = 1, extra: Sequence[str] = ()) -> str:
     """The ``nn.`` constructor call of one layer taking ``in_width`` channels (features for
-    Linear), defaults left out, then the ``extra`` keywords (``return_indices=True``): the one
-    place that knows how each layer is written in PyTorch."""
-    if isinstance(layer, (Conv2d, ConvTranspose2d)):
-        args = [str(in_width), str(layer.out_channels or 1), f"kernel_size={_arg(layer.kernel)}"]
-    elif isinstance(layer, (MaxPool2d, AvgPool2d)):
-        args = [f"kernel_size={_arg(layer.kernel)}"]
-    elif isinstance(layer, AdaptiveAvgPool2d):
-        args = [_arg(layer.output_size)]
-    elif isinstance(layer, BatchNorm2d):
-        args = [str(in_width)]
-    elif isinstance(layer, Linear):
-        args = [str(in_width), str(layer.out_features)]
-    elif isinstance(layer, (Dropout, ReLU, Flatten)):
-        args = []
-    else:
-        raise TypeError(f"no PyTorch code for {type(layer).__name__}")
-    for key, value, default in layer.arguments():
-        if key == "stride" and isinstance(layer, (MaxPool2d, AvgPool2d)):
-            value, default = layer.step, layer.kernel  # PyTorch's default: the kernel size
-        if key not in SIZES and value != default:
-            args.append(f"{key}={_arg(value)}")  # type: ignore[arg-type]
-    return f"nn.{type(layer).__name__}({', '.join([*args, *extra])})"
+    Linear), defaults left out, then the ``extra`` keywords."""
+    return call_code(module_call(layer, in_width), extra)
 
 
 def number_code(value: float) -> str:

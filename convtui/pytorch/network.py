@@ -13,29 +13,14 @@ torch is imported inside the functions only.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from convtui.core.geometry import effective_kernel
-from convtui.core.layers import (
-    AdaptiveAvgPool2d,
-    AvgPool2d,
-    BatchNorm2d,
-    Conv2d,
-    ConvTranspose2d,
-    Dropout,
-    Flatten,
-    IntPair,
-    Layer,
-    Linear,
-    MaxPool2d,
-    ReLU,
-    Shape,
-    compact_pair,
-    show_shape,
-)
+from convtui.core.layers import Flatten, IntPair, Layer, Linear, MaxPool2d, Shape, show_shape
 from convtui.core.network import NetworkTrace, Residual, TraceRow, path_text, trace
+from convtui.core.torch_calls import ModuleCall, module_call
 from convtui.i18n import t, tn
 
 if TYPE_CHECKING:
@@ -59,45 +44,26 @@ def residual_module_class() -> type:
     return ResidualBlock
 
 
-def build_layer(row: TraceRow) -> nn.Module:
-    """The torch module for one trace row, with the row's real input channels/features."""
+def torch_module(call: ModuleCall) -> nn.Module:
+    """The module a call of the core's table names, built with its arguments."""
     from torch import nn
 
-    layer, width = row.layer, row.in_width
-    if isinstance(layer, Conv2d):
-        return nn.Conv2d(width, layer.out_channels or 1, layer.kernel, layer.stride,
-                         layer.padding, layer.dilation, layer.groups, layer.bias,
-                         layer.padding_mode)
-    if isinstance(layer, ConvTranspose2d):
-        return nn.ConvTranspose2d(width, layer.out_channels or 1, layer.kernel, layer.stride,
-                                  layer.padding, layer.output_padding, layer.groups,
-                                  layer.bias, layer.dilation)
-    if isinstance(layer, MaxPool2d):
-        return nn.MaxPool2d(compact_pair(layer.kernel), compact_pair(layer.step),
-                            compact_pair(layer.padding), compact_pair(layer.dilation),
-                            ceil_mode=layer.ceil_mode)
-    if isinstance(layer, AvgPool2d):
-        return nn.AvgPool2d(compact_pair(layer.kernel), compact_pair(layer.step),
-                            compact_pair(layer.padding), layer.ceil_mode,
-                            layer.count_include_pad)
-    if isinstance(layer, AdaptiveAvgPool2d):
-        return nn.AdaptiveAvgPool2d(compact_pair(layer.output_size))
-    if isinstance(layer, BatchNorm2d):
-        return nn.BatchNorm2d(width)
-    if isinstance(layer, Linear):
-        return nn.Linear(width, layer.out_features, layer.bias)
-    if isinstance(layer, ReLU):
-        return nn.ReLU()
-    if isinstance(layer, Flatten):
-        return nn.Flatten()
-    if isinstance(layer, Dropout):
-        return nn.Dropout(layer.p)
-    if isinstance(layer, Residual):
-        return residual_module_class()(
-            nn.Sequential(*(build_layer(r) for r in row.paths["main"])),
-            nn.Sequential(*(build_layer(r) for r in row.paths["shortcut"])),
-        )
-    raise TypeError(f"no PyTorch module for {type(layer).__name__}")
+    return getattr(nn, call.name)(*call.args, **dict(call.kwargs))
+
+
+def _residual(row: TraceRow, build: Callable[[TraceRow], nn.Module]) -> nn.Module:
+    """A residual row's block, each path's rows built by ``build``."""
+    from torch import nn
+
+    return residual_module_class()(
+        *(nn.Sequential(*map(build, row.paths[name])) for name in ("main", "shortcut")))
+
+
+def build_layer(row: TraceRow) -> nn.Module:
+    """The torch module for one trace row, with the row's real input channels/features."""
+    if isinstance(row.layer, Residual):
+        return _residual(row, build_layer)
+    return torch_module(module_call(row.layer, row.in_width))
 
 
 def build_network(result: NetworkTrace) -> nn.Sequential:
@@ -238,16 +204,12 @@ def _measuring_layer(row: TraceRow, generator: Any) -> nn.Module:
     """The row's module with positive random weights (so no gradient cancels out) and max
     pooling swapped for its window sum."""
     import torch
-    from torch import nn
 
     if isinstance(row.layer, MaxPool2d):
         channels = 1 if len(row.in_shape) == 2 else row.in_shape[-3]
         return _window_sum(row.layer, channels, row.out_shape[-2:])
     if isinstance(row.layer, Residual):
-        return residual_module_class()(
-            nn.Sequential(*(_measuring_layer(r, generator) for r in row.paths["main"])),
-            nn.Sequential(*(_measuring_layer(r, generator) for r in row.paths["shortcut"])),
-        )
+        return _residual(row, lambda inner: _measuring_layer(inner, generator))
     module = build_layer(row).double().eval()
     with torch.no_grad():
         for param in module.parameters():

@@ -286,7 +286,3 @@ def pytorch_code(lesson: ConvLesson) -> str:
         lines.insert(lines.index("with torch.no_grad():"),
                      "# " + t("stepper.code.flip_comment"))
     return "\n".join(lines)
-
-
-def torch_arg(value: tuple[int, int]) -> str:
-    return str(value[0]) if value[0] == value[1] else f"({value[0]}, {value[1]})"

@@ -7,13 +7,16 @@ from __future__ import annotations
 import numpy as np
 from rich.text import Text
 
+from convtui.core.export import call_code
 from convtui.core.geometry import explain_output_size, explain_transposed_output_size
+from convtui.core.layers import Conv2d, ConvTranspose2d
+from convtui.core.torch_calls import module_call
 from convtui.fields import show_pair
 from convtui.i18n import t, tn
 from convtui.lessons.backward import SCATTER
 from convtui.lessons.transposed import TransposedLesson
 from convtui.ui.numbers import cell_width, fmt, fmt_full
-from convtui.ui.panel.conv_views import COMPACT_WIDTH, torch_arg
+from convtui.ui.panel.conv_views import COMPACT_WIDTH
 from convtui.ui.widgets.grid import EMPTY, NORMAL, PADDING, GridView
 
 _DIM = "dim italic"
@@ -236,22 +239,17 @@ def _axis_args(lesson: TransposedLesson, a: int) -> tuple[int, ...]:
 
 def conv2d_call(lesson: TransposedLesson) -> str:
     """nn.Conv2d with this layer's kernel, stride, padding and dilation."""
-    return f"nn.Conv2d(1, 1, {', '.join(_layer_args(lesson, transposed=False))})"
+    return _layer_code(lesson, transposed=False)
 
 
-def _layer_args(lesson: TransposedLesson, transposed: bool) -> list[str]:
+def _layer_code(lesson: TransposedLesson, transposed: bool, extra: tuple[str, ...] = ()) -> str:
+    """This layer's nn. call (one channel in and out), or the convolution's with the same
+    settings, the kernel size by position: ``nn.Conv2d(1, 1, 3, stride=2)``."""
     g = lesson.trace.geometry
-    args = [torch_arg(g.kernel)]
-    if g.stride != (1, 1):
-        args.append(f"stride={torch_arg(g.stride)}")
-    if g.crop != (0, 0):
-        args.append(f"padding={torch_arg(g.crop)}")
-    op = _pair(lesson.output_padding)
-    if transposed and op != (0, 0):
-        args.append(f"output_padding={torch_arg(op)}")
-    if g.dilation != (1, 1):
-        args.append(f"dilation={torch_arg(g.dilation)}")
-    return args
+    layer = (ConvTranspose2d(g.kernel, 1, g.stride, g.crop, _pair(lesson.output_padding),
+                             g.dilation) if transposed
+             else Conv2d(g.kernel, 1, g.stride, g.crop, g.dilation))
+    return call_code(module_call(layer).kernel_by_position(), extra)
 
 
 def _number(value: float) -> str:
@@ -272,7 +270,7 @@ def pytorch_code(lesson: TransposedLesson) -> str:
     h, w = lesson.x.shape
     kh, kw = lesson.kernel.shape
     oh, ow = lesson.trace.output.shape[1:]
-    args = ", ".join(["1", "1", *_layer_args(lesson, transposed=True)])
+    convt = _layer_code(lesson, transposed=True, extra=("dtype=torch.float64",))
     return "\n".join([
         "import torch",
         "import torch.nn as nn",
@@ -282,7 +280,7 @@ def pytorch_code(lesson: TransposedLesson) -> str:
         f"w = torch.tensor({_tensor(lesson.kernel, ' ' * 16)},",
         f"                 dtype=torch.float64).reshape(1, 1, {kh}, {kw})"
         f"  # {t('transposed.code.w_shape')}",
-        f"convt = nn.ConvTranspose2d({args}, dtype=torch.float64)",
+        f"convt = {convt}",
         "with torch.no_grad():",
         "    convt.weight.copy_(w)",
         f"    convt.bias.fill_({fmt_full(lesson.bias)})",
