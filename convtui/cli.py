@@ -62,9 +62,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser, its help in the current language (see ``main``)."""
-    from convtui.quiz.cli import add_puzzles_parser, add_quiz_arguments
-    from convtui.shapes_cli import add_shapes_arguments
-    from convtui.training.cli import add_train_arguments
+    from convtui.launch import add_data_dir_argument
+    from convtui.quiz.cli import add_puzzles_parser
 
     # --lang is accepted before or after the subcommand; SUPPRESS keeps a subcommand's
     # default from overwriting the value given before it.
@@ -80,19 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help=t("cli_args.data_dir_first"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for p in PANELS:
-        panel = sub.add_parser(p.name, help=p.summary, description=p.summary, parents=[common])
-        if p.name == "quiz":
-            add_quiz_arguments(panel)
-        elif p.name == "shapes":
-            add_shapes_arguments(panel)
-        elif p.name == "train":
-            add_train_arguments(panel)
-        elif p.name in ("stepper", "pool"):
-            panel.add_argument("--data-dir", metavar="DIR", help=t("cli.data_dir"))
+        p.add_arguments(sub.add_parser(p.name, help=p.summary, description=p.summary,
+                                       parents=[common]))
     tour = sub.add_parser("tour", help=t("tour.cli.help"), description=t("tour.cli.help"),
                           parents=[common])
     tour.add_argument("--restart", action="store_true", help=t("tour.cli.restart"))
-    tour.add_argument("--data-dir", metavar="DIR", help=t("cli.data_dir"))
+    add_data_dir_argument(tour)
     add_puzzles_parser(sub, parents=[common])
     from convtui.training.runs_cli import add_runs_parser
 
@@ -128,11 +120,13 @@ def _run(args: argparse.Namespace) -> int:
         status = run_shapes(args)
         if status is not None:
             return status
+    from convtui.launch import Launch
     from convtui.ui.app import run_app
 
+    launch = Launch.from_args(args)
     if command == "tour":
-        return run_app("stepper", args, tour="restart" if args.restart else "resume")
-    return run_app(command, args)
+        return run_app("stepper", launch, tour="restart" if args.restart else "resume")
+    return run_app(command, launch)
 
 
 def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:

@@ -67,4 +67,13 @@ def parse_padding(text: str) -> int | tuple[int, int] | str:
 
 
 def show_pair(value: tuple[int, int]) -> str:
+    """``2`` or ``2,3``: a pair as a field shows it and ``parse_pair`` reads it back (the spec
+    grammar's ``2x3`` is ``core.layers.label_pair``)."""
     return str(value[0]) if value[0] == value[1] else f"{value[0]},{value[1]}"
+
+
+def show_padding(padding: int | tuple[int, int] | str) -> str:
+    """A padding as the padding field takes it back: ``1``, ``1,2``, ``same``."""
+    if isinstance(padding, str):
+        return padding
+    return show_pair(padding if isinstance(padding, tuple) else (padding, padding))

@@ -52,7 +52,7 @@ def run_shapes(args: argparse.Namespace) -> int | None:
     from rich.console import Console
 
     from convtui.core.network import trace
-    from convtui.ui.shapes.export import make_exports
+    from convtui.lessons.network_exports import make_exports
     from convtui.ui.shapes.view import error_text, rich_table, spec_error_text, totals_text
 
     err_console = Console(stderr=True, highlight=False)

@@ -86,7 +86,7 @@ def show_shape(shape: Shape) -> str:
     return "[" + ", ".join(str(d) for d in shape) + "]"
 
 
-def show_pair(value: IntPair) -> str:
+def label_pair(value: IntPair) -> str:
     """``3`` for a square pair, ``3x5`` otherwise: the spec grammar's and labels' form."""
     return str(value[0]) if value[0] == value[1] else f"{value[0]}x{value[1]}"
 
@@ -270,12 +270,12 @@ class _Convolution(Layer):
 
     @property
     def label(self) -> str:
-        pad = self.padding if isinstance(self.padding, str) else show_pair(self.padding)
-        text = (f"{self.TAG} {self.kernel[0]}x{self.kernel[1]} s{show_pair(self.stride)} "
+        pad = self.padding if isinstance(self.padding, str) else label_pair(self.padding)
+        text = (f"{self.TAG} {self.kernel[0]}x{self.kernel[1]} s{label_pair(self.stride)} "
                 f"p{pad}")
         for tag, value, default in self._label_extras():
             if value != default:
-                text += f" {tag}{show_pair(value) if isinstance(value, tuple) else value}"
+                text += f" {tag}{label_pair(value) if isinstance(value, tuple) else value}"
         return text
 
 
@@ -437,9 +437,9 @@ class _Pool2d(Layer):
                                     self.step)
 
     def _pool_label(self, name: str) -> str:
-        text = f"{name} {self.kernel[0]}x{self.kernel[1]} s{show_pair(self.step)}"
+        text = f"{name} {self.kernel[0]}x{self.kernel[1]} s{label_pair(self.step)}"
         if self.padding != (0, 0):
-            text += f" p{show_pair(self.padding)}"
+            text += f" p{label_pair(self.padding)}"
         if self.ceil_mode:
             text += " ceil"
         return text
@@ -465,7 +465,7 @@ class MaxPool2d(_Pool2d):
     @property
     def label(self) -> str:
         text = self._pool_label("maxpool")
-        return text + (f" d{show_pair(self.dilation)}" if self.dilation != (1, 1) else "")
+        return text + (f" d{label_pair(self.dilation)}" if self.dilation != (1, 1) else "")
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ from convtui.core.layers import (
     Linear,
     MaxPool2d,
     Shape,
-    show_pair,
+    label_pair,
 )
 from convtui.core.network import Residual, check_input_shape, parse_layer
 from convtui.i18n import plural_key, t
@@ -288,7 +288,7 @@ def parse_spec(text: str) -> Spec:
 
 def _value(value: IntPair | int | float | bool | str) -> str:
     if isinstance(value, tuple):
-        return show_pair(value)
+        return label_pair(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

@@ -48,6 +48,10 @@ class ConvLesson:
         return self.trace.step(self.step)
 
     @property
+    def step_count(self) -> int:
+        return self.trace.step_count
+
+    @property
     def channels(self) -> int:
         return self.x.shape[0]
 

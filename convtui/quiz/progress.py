@@ -4,7 +4,7 @@ Stored as JSON in ``convtui.paths.data_dir()/"progress.json"``. Every save write
 the same folder, fsyncs it and renames it over the old one, so a crash mid-save leaves either the
 old or the new file, never half of one. A file that cannot be understood is never fatal: it is
 renamed aside with a timestamp suffix (so nothing is lost) and the quiz starts afresh, with a
-warning saying where the old file went. Warnings are :class:`Message` objects, rendered in the
+warning saying where the old file went. Warnings are :class:`Phrase` objects, rendered in the
 language of the moment they are shown.
 
 Scoring: a right answer earns one point, except that a pack puzzle earns its point only the first
@@ -23,10 +23,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from convtui import atomic
+from convtui.i18n.wording import Phrase
 from convtui.paths import data_dir
 from convtui.quiz.answers import AnswerCheck
 from convtui.quiz.model import Pack, Puzzle
-from convtui.quiz.texts import Message
 
 FORMAT_VERSION = 1
 FILE_NAME = "progress.json"
@@ -82,7 +82,7 @@ class AttemptOutcome:
     streak: int
     best_streak: int
     #: Set when the progress could not be written (the answer still counts this session).
-    warning: Message | None = None
+    warning: Phrase | None = None
 
 
 @dataclass
@@ -101,7 +101,7 @@ class ProgressStore:
     @classmethod
     def load(
         cls, path: Path | None = None, clock: Clock = _utc_now
-    ) -> tuple[ProgressStore, list[Message]]:
+    ) -> tuple[ProgressStore, list[Phrase]]:
         """Read the progress file (default: the user's), returning the store and warnings.
 
         A missing file is a fresh start; a corrupt one is renamed aside and reported; one that
@@ -112,22 +112,22 @@ class ProgressStore:
         except FileNotFoundError:
             return cls(path, clock=clock), []
         except OSError as err:
-            return cls(None, clock=clock), [Message(
+            return cls(None, clock=clock), [Phrase(
                 "quiz.progress.unreadable", {"path": path, "error": err.strerror or err})]
         try:
             return cls._from_json(json.loads(raw.decode("utf-8")), path, clock), []
         except UnicodeDecodeError:
-            return cls._start_over(path, clock, Message("quiz.progress.not_utf8"))
+            return cls._start_over(path, clock, Phrase("quiz.progress.not_utf8"))
         except json.JSONDecodeError as err:
             return cls._start_over(path, clock,
-                                   Message("quiz.progress.not_json", {"line": err.lineno}))
+                                   Phrase("quiz.progress.not_json", {"line": err.lineno}))
         except _Corrupt as err:
             return cls._start_over(path, clock, err.reason)
 
     @classmethod
     def _start_over(
-        cls, path: Path, clock: Clock, reason: Message
-    ) -> tuple[ProgressStore, list[Message]]:
+        cls, path: Path, clock: Clock, reason: Phrase
+    ) -> tuple[ProgressStore, list[Phrase]]:
         stamp = clock().strftime("%Y%m%d-%H%M%S")
         backup = path.with_name(f"{path.name}.corrupt-{stamp}")
         n = 1
@@ -137,14 +137,14 @@ class ProgressStore:
         try:
             os.replace(path, backup)
         except OSError as err:
-            return cls(None, clock=clock), [Message("quiz.progress.stuck", {
+            return cls(None, clock=clock), [Phrase("quiz.progress.stuck", {
                 "path": path, "reason": reason, "error": err.strerror or err})]
-        return cls(path, clock=clock), [Message(
+        return cls(path, clock=clock), [Phrase(
             "quiz.progress.damaged", {"reason": reason, "backup": backup})]
 
     @classmethod
     def _from_json(cls, data: object, path: Path, clock: Clock) -> ProgressStore:
-        obj = _expect_dict(data, Message("quiz.progress.the_file"))
+        obj = _expect_dict(data, Phrase("quiz.progress.the_file"))
         version = obj.get("version")
         if version != FORMAT_VERSION:
             raise _Corrupt("quiz.progress.version", version=repr(version),
@@ -197,18 +197,18 @@ class ProgressStore:
             correct, points, self.score, self.streak, self.best_streak, self._save_or_warn()
         )
 
-    def reveal(self) -> Message | None:
+    def reveal(self) -> Phrase | None:
         """Giving up on a puzzle ends the streak as a wrong answer does; saved at once.
         Returns a warning when the progress could not be written."""
         self.streak = 0
         return self._save_or_warn()
 
-    def _save_or_warn(self) -> Message | None:
+    def _save_or_warn(self) -> Phrase | None:
         """Save; a failure is a warning to show, never fatal (the session keeps counting)."""
         try:
             self.save()
         except OSError as err:
-            return Message("quiz.progress.not_saved",
+            return Phrase("quiz.progress.not_saved",
                            {"path": self.path, "error": err.strerror or err})
         return None
 
@@ -245,11 +245,11 @@ class _Corrupt(ValueError):
     """The JSON parsed but does not have the shape of a progress file; ``reason`` says how."""
 
     def __init__(self, key: str, **params: object) -> None:
-        self.reason = Message(key, params)
+        self.reason = Phrase(key, params)
         super().__init__(str(self.reason))
 
 
-def _expect_dict(value: object, where: str | Message) -> dict[str, object]:
+def _expect_dict(value: object, where: str | Phrase) -> dict[str, object]:
     if not isinstance(value, dict):
         raise _Corrupt("quiz.progress.not_object", where=where)
     return value

@@ -1,18 +1,16 @@
-"""Quiz text that must follow the language: a pack author's words with their translations, and
-catalogue messages that are rendered only when shown.
+"""Quiz text that must follow the language: a pack author's words with their translations
+(catalogue messages are ``convtui.i18n.wording.Phrase``).
 
-Both are turned into a string at the moment they are displayed (``str(...)``), never when they
-are created, so switching the language while the app runs (F2) redraws them in the new one.
+Turned into a string at the moment it is displayed (``str(...)``), never when it is created, so
+switching the language while the app runs (F2) redraws it in the new one.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from convtui import i18n
-from convtui.i18n import t
 
 
 @dataclass(frozen=True)
@@ -34,20 +32,6 @@ class Translated:
 
     def __str__(self) -> str:
         return self.text(i18n.current())
-
-
-@dataclass(frozen=True)
-class Message:
-    """A catalogue key and its parameters; ``str()`` renders it in the current language.
-
-    Parameters may themselves be Messages (a reason inside a warning): they are rendered
-    too, in the same language."""
-
-    key: str
-    params: Mapping[str, object] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return t(self.key, **{name: str(value) for name, value in self.params.items()})
 
 
 def cells(text: str) -> int:

@@ -30,15 +30,8 @@ from convtui.training.config import (
 from convtui.training.errors import TrainingError
 from convtui.training.mnist_source import DownloadProgress
 from convtui.training.preflight import check_environment
-from convtui.training.runs import create_run, read_config, run_info, write_config
-
-#: Settings that decide what a run computes, so a resumed run must keep them.
-FIXED_ON_RESUME = ("model", "batch_size", "lr", "seed", "limit_train", "limit_test",
-                   "lr_schedule", "augment_shift")
-#: Settings a resumed run may change (more epochs, another device or data folder, where it
-#: reports, how many processes share each batch).
-CHANGEABLE_ON_RESUME = ("epochs", "device", "data_dir", "log_every", "threads",
-                        "tensorboard", "visdom", "processes")
+from convtui.training.resume import CLI_WORDS, prepare_resume, resumed_config
+from convtui.training.runs import create_run, read_config
 
 
 def _strict_int(text: str, fallback: int) -> int:
@@ -222,33 +215,11 @@ def _prepare_resume(args: argparse.Namespace, console: Console,
     run_dir = Path(args.resume)
     if args.run_dir:
         raise TrainingError(t("training.cli.resume_run_dir"))
-    config = read_config(run_dir)
-    info = run_info(run_dir)
-    if info.status in ("running", "paused"):
-        status = (t("training.cli.status_running") if info.status == "running"
-                  else t("training.cli.status_paused"))
-        raise TrainingError(t("training.cli.resume_busy", run=str(run_dir), status=status,
-                              pid=info.pid))
-    for name in FIXED_ON_RESUME:
-        asked = getattr(args, name, None)
-        if asked is not None and asked != getattr(config, name):
-            option = "--" + name.replace("_", "-")
-            raise TrainingError(t("training.cli.resume_fixed", option=option, run=str(run_dir),
-                                  name=name, saved=repr(getattr(config, name)), asked=asked))
-    changes: dict[str, Any] = {
-        name: getattr(args, name) for name in CHANGEABLE_ON_RESUME
-        if getattr(args, name, None) is not None
-    }
-    config = TrainConfig(**{**config.to_dict(), **changes})
-    config.validate()
-    done = info.epochs_completed
-    if config.epochs < done:
-        raise TrainingError(t("training.cli.resume_fewer", epochs=config.epochs, done=done,
-                              run=str(run_dir)))
-    if info.status == "finished" and done >= config.epochs:
+    resume = prepare_resume(run_dir, CLI_WORDS, resumed_config(run_dir, vars(args), CLI_WORDS),
+                            progress)
+    if not resume.left:
+        done = resume.run.epochs_completed
         console.print(tn("training.cli.resume_finished", done, run=str(run_dir), epochs=done,
-                         accuracy=f"{info.test_accuracy:.2%}"))
+                         accuracy=f"{resume.run.test_accuracy:.2%}"))
         return None
-    check_environment(config, progress)
-    write_config(run_dir, config)
     return run_dir

@@ -118,7 +118,7 @@ def launcher_env(processes: int, threads: int | None) -> dict[str, str]:
 def launch(run_dir: Path, processes: int, threads: int | None) -> int:
     """Train ``run_dir`` (prepared here) in ``processes`` processes on this machine with
     PyTorch's launcher; the exit status follows the run's end (0, 130 stopped, 1 failed)."""
-    from convtui.training.runs import run_info
+    from convtui.training.run import read_run
 
     command = launcher_command(processes, ["convtui", "train", "--headless",
                                            "--resume", str(run_dir)])
@@ -132,7 +132,7 @@ def launch(run_dir: Path, processes: int, threads: int | None) -> int:
                               stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     finally:
         signal.signal(signal.SIGINT, previous)
-    status = run_info(run_dir).status
+    status = read_run(run_dir).status
     if status not in ("finished", "stopped"):
         sys.stderr.write(done.stderr)
     return {"finished": 0, "stopped": 130}.get(status, done.returncode or 1)

@@ -22,6 +22,9 @@ A job killed mid-epoch leaves batch (and perhaps epoch) events for work its chec
 hold. The resumed job's ``start`` says which epoch it continues from, and ``RunHistory`` drops
 the earlier events past that epoch, so each epoch appears once. Readers skip lines that are not
 JSON and leave a last line without its newline (still being written) for the next read.
+
+``RunHistory`` is immutable: each read of the log makes a new one, so a history handed to
+another thread (the Train panel draws what its tailing worker read) never changes under it.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -113,14 +116,18 @@ def read_event_lines(path: Path, offset: int = 0) -> EventRead:
     return EventRead(events, offset + end + 1, unreadable, torn)
 
 
-@dataclass
-class RunHistory:
-    """A run as its log tells it, with superseded events dropped; fed one event at a time."""
+#: The events a history keeps every one of (until a resumed job supersedes them), by type.
+KEPT = {"batch": "batches", "epoch": "epochs", "checkpoint": "checkpoints"}
 
-    config: dict[str, Any] | None = None
-    batches: list[Event] = field(default_factory=list)
-    epochs: list[Event] = field(default_factory=list)
-    checkpoints: list[Event] = field(default_factory=list)
+
+@dataclass(frozen=True)
+class RunHistory:
+    """A run as its log tells it, with superseded events dropped (see ``with_read``)."""
+
+    config: dict[str, Any] | None = None  # the settings its last job started with
+    batches: tuple[Event, ...] = ()
+    epochs: tuple[Event, ...] = ()
+    checkpoints: tuple[Event, ...] = ()
     last_lifecycle: Event | None = None
     last_download: Event | None = None
     data: Event | None = None
@@ -130,35 +137,26 @@ class RunHistory:
     attempts: int = 0
     started: float | None = None  # when the run's first job began (Unix seconds)
 
-    def apply(self, event: Event) -> None:
-        kind = event["type"]
-        if kind == "start":
-            self._start(event)
-        elif kind == "batch":
-            self.batches.append(event)
-        elif kind == "epoch":
-            self.epochs.append(event)
-        elif kind == "checkpoint":
-            self.checkpoints.append(event)
-        elif kind == "download":
-            self.last_download = event
-        elif kind == "data":
-            self.data = event
-        if kind in LIFECYCLE:
-            self.last_lifecycle = event
-
-    def _start(self, event: Event) -> None:
-        self.attempts += 1
-        if self.started is None:
-            self.started = float(event["time"])
-        self.config = event.get("config", self.config)
-        kept = int(event.get("resumed_from_epoch", 0))
-        for name in ("batches", "epochs", "checkpoints"):
-            events: list[Event] = getattr(self, name)
-            still = [e for e in events if int(e.get("epoch", 0)) <= kept]
-            self.superseded += len(events) - len(still)
-            setattr(self, name, still)
-        self.last_download = None
+    def with_read(self, read: EventRead) -> RunHistory:
+        """This history with one more read of its log: the events applied, the lines that
+        were not events counted, and ``torn`` saying how the log ends now."""
+        state = {f.name: getattr(self, f.name) for f in fields(RunHistory)}
+        kept = {name: list(state[name]) for name in KEPT.values()}
+        for event in read.events:
+            kind = event["type"]
+            if kind == "start":
+                _start(state, kept, event)
+            elif kind in KEPT:
+                kept[KEPT[kind]].append(event)
+            elif kind == "download":
+                state["last_download"] = event
+            elif kind == "data":
+                state["data"] = event
+            if kind in LIFECYCLE:
+                state["last_lifecycle"] = event
+        state.update({name: tuple(events) for name, events in kept.items()},
+                     unreadable=state["unreadable"] + read.unreadable, torn=read.torn)
+        return replace(self, **state)
 
     @property
     def epochs_completed(self) -> int:
@@ -168,14 +166,48 @@ class RunHistory:
     def latest_batch(self) -> Event | None:
         return self.batches[-1] if self.batches else None
 
+    @property
+    def checkpoint_epoch(self) -> int | None:
+        """Epochs held by the newest checkpoint the log mentions (None: none yet)."""
+        return int(self.checkpoints[-1]["epoch"]) if self.checkpoints else None
+
+    @property
+    def test_accuracy(self) -> float | None:
+        """The last epoch's (None before the first epoch ends)."""
+        return float(self.epochs[-1]["test_accuracy"]) if self.epochs else None
+
+    @property
+    def images_per_second(self) -> float | None:
+        """Training speed: the last epoch's, else the newest batch's (None before any)."""
+        if self.epochs:
+            return float(self.epochs[-1]["train_images_per_second"])
+        batch = self.latest_batch
+        return float(batch["images_per_second"]) if batch is not None else None
+
+    @property
+    def error(self) -> str | None:
+        """What went wrong, when the last word of the log is an error."""
+        last = self.last_lifecycle
+        return last.get("message") if last is not None and last["type"] == "error" else None
+
+
+def _start(state: dict[str, Any], kept: dict[str, list[Event]], event: Event) -> None:
+    """A job began: count it, take its settings, and drop what an earlier job logged past
+    the epoch this one continues from."""
+    state["attempts"] += 1
+    if state["started"] is None:
+        state["started"] = float(event["time"])
+    state["config"] = event.get("config", state["config"])
+    resumed = int(event.get("resumed_from_epoch", 0))
+    for name, events in kept.items():
+        still = [e for e in events if int(e.get("epoch", 0)) <= resumed]
+        state["superseded"] += len(events) - len(still)
+        kept[name] = still
+    state["last_download"] = None
+
 
 def load_history(path: Path) -> RunHistory:
-    history = RunHistory()
-    read = read_event_lines(path)
-    history.unreadable, history.torn = read.unreadable, read.torn
-    for event in read.events:
-        history.apply(event)
-    return history
+    return RunHistory().with_read(read_event_lines(path))
 
 
 class EventTail:
@@ -187,12 +219,8 @@ class EventTail:
         self.history = RunHistory()
 
     def poll(self) -> list[Event]:
-        """New complete events (already applied to ``history``)."""
+        """New complete events (``history`` is replaced by one that holds them)."""
         read = read_event_lines(self.path, self.offset)
         self.offset = read.offset
-        self.history.unreadable += read.unreadable
-        self.history.torn = read.torn
-        events = read.events
-        for event in events:
-            self.history.apply(event)
-        return events
+        self.history = self.history.with_read(read)
+        return read.events

@@ -14,7 +14,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,13 +26,8 @@ from convtui.i18n import t, tn
 from convtui.training.config import NOT_HPARAMS, TENSORBOARD_SUBFOLDER, TrainConfig
 from convtui.training.errors import TrainingError
 from convtui.training.events import Event
-from convtui.training.runs import (
-    CHECKPOINT_FILE,
-    RunInfo,
-    list_runs,
-    read_config,
-    run_info,
-)
+from convtui.training.run import Run, list_runs, read_run
+from convtui.training.runs import CHECKPOINT_FILE, SUMMARY_FILE, read_config, read_json
 
 #: (column, field of the ``epoch`` event): what each epoch contributes to a run's row.
 EPOCH_COLUMNS = (("train_loss", "train_loss"), ("train_accuracy", "train_accuracy"),
@@ -43,7 +38,7 @@ TOTALS = ("test_accuracy", "test_loss", "train_accuracy", "train_loss",
           "train_images_per_second", "wall_seconds")
 
 
-def run_totals(epochs: list[Event]) -> dict[str, Any]:
+def run_totals(epochs: Sequence[Event]) -> dict[str, Any]:
     """A run's result from its epochs: the last epoch's metrics, the throughput over all of
     them (images / training seconds) and their wall time (None where there is no epoch)."""
     last = epochs[-1] if epochs else {}
@@ -60,21 +55,21 @@ def run_totals(epochs: list[Event]) -> dict[str, Any]:
     }
 
 
-def run_record(info: RunInfo) -> dict[str, Any]:
+def run_record(run: Run) -> dict[str, Any]:
     """One run as the JSON export holds it."""
-    started = info.history.started
+    started = run.started
     return {
-        "run": info.name,
-        "path": str(info.path),
-        "status": info.status,
+        "run": run.name,
+        "path": str(run.path),
+        "status": run.status,
         "started": (datetime.fromtimestamp(started, UTC).isoformat(timespec="seconds")
                     if started is not None else None),
-        "epochs_completed": info.epochs_completed,
-        **run_totals(info.history.epochs),
-        "config": info.config if info.config is not None else read_config(info.path).to_dict(),
+        "epochs_completed": run.epochs_completed,
+        **run_totals(run.epochs),
+        "config": run.config if run.config is not None else read_config(run.path).to_dict(),
         # .get: a log written before a metric was logged (lr_end) still exports
         "epochs": [{"epoch": e["epoch"], **{column: e.get(key) for column, key in EPOCH_COLUMNS}}
-                   for e in info.history.epochs],
+                   for e in run.epochs],
     }
 
 
@@ -119,7 +114,7 @@ WRITERS: dict[str, Callable[[list[dict[str, Any]], Path], None]] = {
 
 def all_records(root: Path | None = None) -> list[dict[str, Any]]:
     """Every run under ``root`` (default: the user's runs folder), oldest first."""
-    return [run_record(info) for info in reversed(list_runs(root))]
+    return [run_record(run) for run in reversed(list_runs(root))]
 
 
 def export_table(path: Path, root: Path | None = None) -> int:
@@ -175,12 +170,12 @@ def export_tensorboard(run_dir: Path, out: Path | None = None) -> Path:
     own ``tensorboard/`` folder); return that folder. Filters come from the checkpoint (the
     last epoch it holds), HParams once the run has finished."""
     read_config(run_dir)
-    info = run_info(run_dir)
+    run = read_run(run_dir)
     folder = out / run_dir.name if out is not None else run_dir / TENSORBOARD_SUBFOLDER
     if any(folder.glob("events.out.tfevents.*")):
         raise TrainingError(t("training.export.tb_exists", folder=str(folder)))
-    data = info.history.data
-    if data is None or (not info.history.epochs and not info.history.batches):
+    data = run.data
+    if data is None or (not run.epochs and not run.batches):
         raise TrainingError(t("training.export.tb_nothing", run=str(run_dir)))
     from convtui.training.checkpoint import load_checkpoint
     from convtui.training.models import build_model, first_conv
@@ -188,15 +183,16 @@ def export_tensorboard(run_dir: Path, out: Path | None = None) -> Path:
 
     board = TensorBoardLog(folder, data["batches"], option="export-tb")
     try:
-        for event in sorted(info.history.batches + info.history.epochs, key=lambda e: e["time"]):
+        for event in sorted(run.batches + run.epochs, key=lambda e: e["time"]):
             board.on_event(event)
         checkpoint = load_checkpoint(run_dir / CHECKPOINT_FILE)
         if checkpoint is not None:
             model = build_model(checkpoint["model"])
             model.load_state_dict(checkpoint["model_state"])
             board.filters(first_conv(model).weight, int(checkpoint["epochs_completed"]))
-        if info.status == "finished" and info.summary is not None:
-            board.finish(info.summary)
+        summary = read_json(run_dir / SUMMARY_FILE)
+        if run.status == "finished" and isinstance(summary, dict):
+            board.finish(summary)
     finally:
         board.close()
     return folder

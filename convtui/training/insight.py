@@ -2,6 +2,8 @@
 
 From a run's checkpoint: the test-set confusion matrix, example predictions with their top-3
 classes, the first convolution's filters, and every convolution's output for one test digit.
+The panel calls ``compute_learned`` and ``compute_digit`` in its thread workers (importing this
+module, and so torch, only there) and draws the frozen results.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from convtui.training.models import build_model, first_conv
 from convtui.training.runs import CHECKPOINT_FILE, read_config
 from convtui.training.trainer import EVAL_BATCH
 
+#: Test digits the Learned view shows, and at most as many of the network's mistakes.
+EXAMPLES = 8
+
 
 @dataclass(frozen=True)
 class Prediction:
@@ -31,11 +36,15 @@ class Prediction:
     index: int
     image: np.ndarray
     label: int
-    top3: list[tuple[int, float]]
+    top3: tuple[tuple[int, float], ...]
+
+    @property
+    def predicted(self) -> int:
+        return self.top3[0][0]
 
     @property
     def correct(self) -> bool:
-        return self.top3[0][0] == self.label
+        return self.predicted == self.label
 
 
 @dataclass(frozen=True)
@@ -53,12 +62,44 @@ class ConfusionReport:
     first ``examples`` test digits and the first ``examples`` the network gets wrong."""
 
     confusion: np.ndarray
-    examples: list[Prediction]
-    mistakes: list[Prediction]
+    examples: tuple[Prediction, ...]
+    mistakes: tuple[Prediction, ...]
+
+    @property
+    def test_count(self) -> int:
+        return int(self.confusion.sum())
 
     @property
     def accuracy(self) -> float:
         return float(np.trace(self.confusion) / self.confusion.sum())
+
+    @property
+    def predictions(self) -> tuple[Prediction, ...]:
+        """The examples, then the mistakes not among them."""
+        shown = {p.index for p in self.examples}
+        return (*self.examples, *(p for p in self.mistakes if p.index not in shown))
+
+
+@dataclass(frozen=True)
+class Learned:
+    """A run's newest checkpoint as the Learned view draws it."""
+
+    run_dir: Path
+    epoch: int  # epochs the checkpoint holds
+    layer: str  # the first convolution's name in the model
+    filters: np.ndarray  # (out_channels, in_channels, kH, kW)
+    bias: np.ndarray | None
+    report: ConfusionReport  # over the run's (limited) test set
+    model: nn.Module  # for another digit's maps
+
+
+@dataclass(frozen=True)
+class DigitMaps:
+    """One test digit as the network sees it and every convolution's output for it."""
+
+    guess: Prediction
+    network_input: np.ndarray  # (28, 28) float: scaled and standardised, as in training
+    layers: tuple[LayerMaps, ...]
 
 
 def load_trained(run_dir: Path) -> nn.Module:
@@ -95,14 +136,37 @@ def confusion_report(run_dir: Path, examples: int = 8) -> ConfusionReport:
     top_p, top_class = probabilities.topk(3, dim=1)
 
     def prediction(i: int) -> Prediction:
-        top3 = [(int(c), float(p)) for c, p in zip(top_class[i], top_p[i], strict=True)]
+        top3 = tuple((int(c), float(p)) for c, p in zip(top_class[i], top_p[i], strict=True))
         return Prediction(int(i), arrays.images[i], int(labels[i]), top3)
 
     wrong = np.flatnonzero(predicted != labels)[:examples]
     return ConfusionReport(
         confusion=confusion,
-        examples=[prediction(i) for i in range(min(examples, len(data)))],
-        mistakes=[prediction(int(i)) for i in wrong],
+        examples=tuple(prediction(i) for i in range(min(examples, len(data)))),
+        mistakes=tuple(prediction(int(i)) for i in wrong),
+    )
+
+
+def compute_learned(run_dir: Path, examples: int = EXAMPLES) -> Learned:
+    """Load the run's checkpoint and evaluate it on its test set (slow: seconds)."""
+    model, epoch = trained_model(run_dir)
+    conv = first_conv(model)
+    assert isinstance(conv, nn.Conv2d)
+    return Learned(
+        run_dir=run_dir, epoch=epoch,
+        layer=next(name for name, module in model.named_modules() if module is conv),
+        filters=first_layer_filters(model),
+        bias=conv.bias.detach().cpu().numpy().copy() if conv.bias is not None else None,
+        report=confusion_report(run_dir, examples), model=model,
+    )
+
+
+def compute_digit(learned: Learned, guess: Prediction) -> DigitMaps:
+    """What ``learned``'s network makes of one test digit, layer by layer."""
+    return DigitMaps(
+        guess=guess,
+        network_input=network_input(guess.image).numpy().astype(np.float64),
+        layers=tuple(conv_feature_maps(learned.model, guess.image)),
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from convtui import i18n
 from convtui.i18n import t, tn
 from convtui.training.errors import TrainingError
-from convtui.training.runs import LOG_FILE, read_config, run_info, write_pid
+from convtui.training.runs import LOG_FILE, live_job, read_config, write_pid
 
 
 @dataclass
@@ -37,9 +37,9 @@ def start_job(run_dir: Path) -> Job:
     """Start a detached process that trains ``run_dir`` (made by ``create_run``) to the end,
     continuing from its checkpoint if it has one. Output goes to ``job.log`` in the run dir."""
     config = read_config(run_dir)
-    info = run_info(run_dir)
-    if info.pid is not None:
-        raise TrainingError(t("training.job.busy", run=str(run_dir), pid=info.pid))
+    busy = live_job(run_dir)
+    if busy is not None:
+        raise TrainingError(t("training.job.busy", run=str(run_dir), pid=busy[0]))
     if sys.platform == "win32":
         flags = subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.DETACHED_PROCESS
         detach: dict = {"creationflags": flags}

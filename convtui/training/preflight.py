@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from convtui.training.config import TrainConfig, check_reporting
 from convtui.training.idx import load_split
 from convtui.training.mnist_source import DownloadProgress, ensure_mnist
-from convtui.training.runs import RunInfo
+from convtui.training.run import Run
 
 #: Settings that decide a run's speed: an earlier run's images/s predicts another's only when
 #: they agree on these.
@@ -55,18 +55,18 @@ class Throughput:
     images_per_second: float
 
 
-def measured_throughput(config: TrainConfig, runs: list[RunInfo]) -> Throughput | None:
+def measured_throughput(config: TrainConfig, runs: list[Run]) -> Throughput | None:
     """The speed of the newest run in ``runs`` (newest first) trained with the same
     SPEED_SETTINGS as ``config``; None when no such run has trained a batch."""
-    for info in runs:
-        saved = info.config
+    for run in runs:
+        saved = run.config
         # a setting a run's config.json lacks (made before it existed) had its default
         if saved is None or any(saved.get(name, getattr(DEFAULTS, name)) != getattr(config, name)
                                 for name in SPEED_SETTINGS):
             continue
-        rate = info.images_per_second
+        rate = run.images_per_second
         if rate:
-            return Throughput(info.name, rate)
+            return Throughput(run.name, rate)
     return None
 
 

@@ -1,4 +1,4 @@
-"""Run directories: their layout, the job's pid and control files, and each run's status.
+"""Run directories: their layout, the settings they hold, and the job's pid and control files.
 
 A run directory (``<data dir>/runs/<YYYYmmdd-HHMMSS>-<model>`` unless the user names one) holds::
 
@@ -11,17 +11,15 @@ A run directory (``<data dir>/runs/<YYYYmmdd-HHMMSS>-<model>`` unless the user n
                     batches, ignoring requests older than itself
     job.log         stdout/stderr of a background job process
 
-Torch-free: the UI lists runs and follows them with this module and ``events`` alone.
+Torch-free, like ``convtui.training.run``, the model of a run these files make up.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,7 +29,6 @@ from convtui.i18n import t
 from convtui.paths import data_dir
 from convtui.training.config import TrainConfig
 from convtui.training.errors import TrainingError
-from convtui.training.events import EVENTS_FILE, RunHistory, load_history
 
 CONFIG_FILE = "config.json"
 CHECKPOINT_FILE = "checkpoint.pt"
@@ -42,7 +39,6 @@ LOG_FILE = "job.log"
 
 #: What the control file may hold, keyed by the request that writes it.
 CONTROL_STATES = {"pause": "pause", "resume": "run", "stop": "stop"}
-TERMINAL = {"done": "finished", "error": "failed", "stopped": "stopped"}
 
 
 def runs_root() -> Path:
@@ -142,6 +138,13 @@ def read_pid(run_dir: Path) -> tuple[int, float] | None:
     return None
 
 
+def live_job(run_dir: Path) -> tuple[int, float] | None:
+    """(pid, when it started) of the job working on the run now: its pid file's, while that
+    process is alive."""
+    found = read_pid(run_dir)
+    return found if found is not None and pid_alive(found[0]) else None
+
+
 def clear_pid(run_dir: Path, pid: int) -> None:
     """Remove the pid file if it is still ours (a newer job may have replaced it)."""
     found = read_pid(run_dir)
@@ -180,105 +183,3 @@ def _windows_pid_alive(pid: int) -> bool:
     finally:
         kernel32.CloseHandle(handle)
     return code.value == 259  # STILL_ACTIVE
-
-
-# --- status ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class RunInfo:
-    """What the run list shows about one run."""
-
-    path: Path
-    status: str
-    history: RunHistory
-    summary: dict[str, Any] | None
-    pid: int | None
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    @property
-    def config(self) -> dict[str, Any] | None:
-        """The settings the run was last started with (None before its first start)."""
-        return self.history.config
-
-    @property
-    def epochs_completed(self) -> int:
-        return self.history.epochs_completed
-
-    @property
-    def test_accuracy(self) -> float | None:
-        return self.history.epochs[-1]["test_accuracy"] if self.history.epochs else None
-
-    @property
-    def images_per_second(self) -> float | None:
-        """Training speed: the last epoch's, else the newest batch's (None before any)."""
-        if self.history.epochs:
-            return float(self.history.epochs[-1]["train_images_per_second"])
-        batch = self.history.latest_batch
-        return float(batch["images_per_second"]) if batch is not None else None
-
-    @property
-    def error(self) -> str | None:
-        last = self.history.last_lifecycle
-        return last.get("message") if last and last["type"] == "error" else None
-
-
-def run_status(run_dir: Path, history: RunHistory) -> tuple[str, int | None]:
-    """(status, pid of its live job or None) of a run whose log reads as ``history``: running,
-    paused, finished, failed, stopped, or interrupted (its job died without saying why: killed,
-    crashed, or the computer went down). Cheap enough for a UI following a run to call often."""
-    found = read_pid(run_dir)
-    job = found if found is not None and pid_alive(found[0]) else None
-    last = history.last_lifecycle
-    ended = last["type"] if last is not None and last["type"] in TERMINAL else None
-    # A live job that started after the last ending is working on the run again.
-    if job is not None and (ended is None or last is None or last["time"] < job[1]):
-        status = "paused" if last is not None and last["type"] == "paused" else "running"
-    elif ended is not None:
-        status = TERMINAL[ended]
-    else:
-        status = "interrupted"
-    return status, job[0] if job is not None else None
-
-
-def run_info(run_dir: Path) -> RunInfo:
-    """The run's status (see ``run_status``), history and summary."""
-    history = load_history(run_dir / EVENTS_FILE)
-    status, pid = run_status(run_dir, history)
-    summary = read_json(run_dir / SUMMARY_FILE)
-    return RunInfo(
-        path=run_dir,
-        status=status,
-        history=history,
-        summary=summary if isinstance(summary, dict) else None,
-        pid=pid,
-    )
-
-
-def list_runs(root: Path | None = None) -> list[RunInfo]:
-    """Every run under ``root`` (default: the user's runs folder), newest first (run folder
-    names start with their creation time)."""
-    root = root or runs_root()
-    if not root.is_dir():
-        return []
-    dirs = sorted((p for p in root.iterdir() if (p / CONFIG_FILE).is_file()), reverse=True)
-    return [run_info(p) for p in dirs]
-
-
-def delete_run(run_dir: Path) -> None:
-    """Remove a run folder with everything in it. Only a folder that really is a convtui run
-    (a readable config.json) is removed, and never while a job is working on it."""
-    if not (run_dir / CONFIG_FILE).is_file():
-        raise TrainingError(t("training.runs.not_a_run", run=str(run_dir), file=CONFIG_FILE))
-    read_config(run_dir)
-    info = run_info(run_dir)
-    if info.status in ("running", "paused"):
-        raise TrainingError(t("runs_cli.busy", run=str(run_dir), pid=str(info.pid)))
-    try:
-        shutil.rmtree(run_dir)
-    except OSError as exc:
-        raise TrainingError(t("runs_cli.cannot_delete", run=str(run_dir),
-                              reason=str(exc.strerror or exc))) from None

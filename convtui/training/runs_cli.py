@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,28 +18,31 @@ from rich.table import Table
 from convtui.i18n import t, tn
 from convtui.training.errors import TrainingError
 from convtui.training.export import add_export_commands
-from convtui.training.runs import (
-    RunInfo,
-    delete_run,
-    list_runs,
-    read_config,
-    run_info,
-    runs_root,
-)
+from convtui.training.run import Run, delete_run, list_runs, read_run
+from convtui.training.runs import read_config, runs_root
 
 
-def run_row(info: RunInfo) -> tuple[str, str, str, str, str, str]:
+def started_text(run: Run) -> str:
+    """When the run's first job began, in local time ("-" before it ever ran)."""
+    started = run.started
+    return datetime.fromtimestamp(started).strftime("%Y-%m-%d %H:%M") if started else "-"
+
+
+def epochs_text(run: Run) -> str:
+    """Epochs done, out of how many it is set for: "1/3"."""
+    target = (run.config or {}).get("epochs")
+    return f"{run.epochs_completed}/{target}" if target else str(run.epochs_completed)
+
+
+def model_text(run: Run) -> str:
+    return str((run.config or {}).get("model", "?"))
+
+
+def run_row(run: Run) -> tuple[str, str, str, str, str, str]:
     """(name, model, status, epochs done/total, best test accuracy, started) as shown."""
-    from datetime import datetime
-
-    config = info.config or {}
-    target = config.get("epochs")
-    accuracies = [e["test_accuracy"] for e in info.history.epochs]
-    started = info.history.started
-    return (info.name, str(config.get("model", "?")), t(f"train.status.{info.status}"),
-            f"{info.epochs_completed}/{target}" if target else str(info.epochs_completed),
-            f"{max(accuracies) * 100:.1f}%" if accuracies else "-",
-            datetime.fromtimestamp(started).strftime("%Y-%m-%d %H:%M") if started else "-")
+    accuracies = [e["test_accuracy"] for e in run.epochs]
+    return (run.name, model_text(run), t(f"train.status.{run.status}"), epochs_text(run),
+            f"{max(accuracies) * 100:.1f}%" if accuracies else "-", started_text(run))
 
 
 def list_command(args: argparse.Namespace) -> int:
@@ -50,8 +54,8 @@ def list_command(args: argparse.Namespace) -> int:
     table = Table(box=None, pad_edge=False)
     for column in ("name", "model", "status", "epochs", "best", "started"):
         table.add_column(t(f"runs_cli.column_{column}"))
-    for info in runs:
-        table.add_row(*run_row(info))
+    for run in runs:
+        table.add_row(*run_row(run))
     console.print(table)
     console.print(t("runs_cli.folder", folder=str(runs_root())), markup=False)
     return 0
@@ -74,9 +78,9 @@ def delete_command(args: argparse.Namespace) -> int:
         try:
             if not path.is_dir():
                 raise TrainingError(t("runs_cli.missing", run=str(path)))
-            info = run_info(path)
-            if info.status in ("running", "paused"):
-                raise TrainingError(t("runs_cli.busy", run=str(path), pid=str(info.pid)))
+            run = read_run(path)
+            if run.active:
+                raise TrainingError(t("runs_cli.busy", run=str(path), pid=str(run.pid)))
             read_config(path)  # a folder that is not a run says so
             runs.append(path)
         except TrainingError as exc:

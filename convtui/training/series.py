@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-Event = dict[str, Any]
+from convtui.training.events import Event
 
 #: Weight of the past in the smoothed loss: s[t] = w * s[t-1] + (1 - w) * x[t].
 SMOOTHING = 0.6

@@ -10,7 +10,7 @@ draws the run's kept history again, so the plots hold each epoch once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -67,7 +67,7 @@ class VisdomLog:
     def _step(self, event: Event) -> int:
         return int(event["step"]) if event["type"] == "batch" else event["epoch"] * self.batches
 
-    def _draw(self, events: list[Event]) -> None:
+    def _draw(self, events: Sequence[Event]) -> None:
         if self.viz is None:
             return
         for window, name, kind, key in TRACES:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -15,6 +14,8 @@ from textual.worker import WorkerFailed
 from convtui import i18n
 from convtui.crash import CrashLog, write_crash_log
 from convtui.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from convtui.launch import Launch
+from convtui.ui.panel.messages import OpenInStepper, QuitGuard
 from convtui.ui.panel.screen import Localized, PanelScreen
 from convtui.ui.panels import PANELS, Panel, panel
 from convtui.ui.tour.app import TourApp, TourStart
@@ -35,14 +36,13 @@ class ConvtuiApp(TourApp):
         Binding("ctrl+q", "quit", "keys.quit", priority=True),
     ]
 
-    def __init__(self, panel_name: str = "stepper",
-                 options: argparse.Namespace | None = None, *,
+    def __init__(self, panel_name: str = "stepper", launch: Launch | None = None, *,
                  tour: TourStart | None = None) -> None:
         super().__init__()
         self.tour_start = tour  # open in the guided tour: resume it, or start it over
-        self.options = options or argparse.Namespace()
-        #: Asked in turn when the user quits; one returning True holds the quit back to ask
-        #: first (the Train panel, while its job runs) and exits the app itself.
+        self.launch = launch or Launch()  # what the command line asked the panels to show
+        #: Asked in turn when the user quits (panels add theirs with a QuitGuard message); one
+        #: returning True holds the quit back to ask first and exits the app itself.
         self.quit_guards: list[Callable[[], bool]] = []
         self.crash: CrashLog | None = None  # the first unhandled error's report, if any
         self.first_panel = panel(panel_name).name
@@ -72,6 +72,13 @@ class ConvtuiApp(TourApp):
         """Quit, unless a quit guard holds it back to ask the user first."""
         if not any(guard() for guard in self.quit_guards):
             self.exit()
+
+    def on_quit_guard(self, message: QuitGuard) -> None:
+        self.quit_guards.append(message.ask)
+
+    async def on_open_in_stepper(self, message: OpenInStepper) -> None:
+        await self.switch_mode("stepper")
+        self.screen.post_message(message.forwarded())
 
     def action_open_panel(self, name: str) -> None:
         self.switch_mode(name)
@@ -146,10 +153,9 @@ def _factory(p: Panel) -> Callable[[], Screen]:
     return lambda: p.load()()
 
 
-def run_app(panel_name: str, options: argparse.Namespace,
-            tour: TourStart | None = None) -> int:
+def run_app(panel_name: str, launch: Launch, tour: TourStart | None = None) -> int:
     """Run the app; non-zero, with a word on where the crash log is, if it failed."""
-    app = ConvtuiApp(panel_name, options, tour=tour)
+    app = ConvtuiApp(panel_name, launch, tour=tour)
     app.run()
     if app.crash is not None:
         return app.crash.tell()

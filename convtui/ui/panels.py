@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from convtui.i18n import t
 
 if TYPE_CHECKING:  # keep `convtui --help` from importing Textual
+    import argparse
+
     from textual.screen import Screen
 
 
@@ -23,6 +25,8 @@ class Panel:
     name: str  # the mode name and the CLI subcommand
     key: str
     screen: str  # "module:Class", imported when the panel is first opened
+    #: "module:function" adding the panel's own arguments to its CLI subcommand, if any.
+    arguments: str = ""
 
     @property
     def title(self) -> str:
@@ -34,17 +38,29 @@ class Panel:
         return t(f"panels.{self.name}.summary")
 
     def load(self) -> type[Screen]:
-        module, _, cls = self.screen.partition(":")
-        return getattr(import_module(module), cls)
+        return _resolve(self.screen)
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        if self.arguments:
+            _resolve(self.arguments)(parser)
+
+
+def _resolve(reference: str) -> Any:
+    module, _, name = reference.partition(":")
+    return getattr(import_module(module), name)
 
 
 PANELS: tuple[Panel, ...] = (
-    Panel("stepper", "1", "convtui.ui.stepper.screen:StepperScreen"),
+    Panel("stepper", "1", "convtui.ui.stepper.screen:StepperScreen",
+          "convtui.launch:add_data_dir_argument"),
     Panel("flip", "2", "convtui.ui.flip.screen:FlipScreen"),
-    Panel("pool", "3", "convtui.ui.pool.screen:PoolScreen"),
-    Panel("shapes", "4", "convtui.ui.shapes.screen:ShapesScreen"),
-    Panel("quiz", "5", "convtui.ui.quiz.screen:QuizScreen"),
-    Panel("train", "6", "convtui.ui.train.screen:TrainScreen"),
+    Panel("pool", "3", "convtui.ui.pool.screen:PoolScreen",
+          "convtui.launch:add_data_dir_argument"),
+    Panel("shapes", "4", "convtui.ui.shapes.screen:ShapesScreen",
+          "convtui.shapes_cli:add_shapes_arguments"),
+    Panel("quiz", "5", "convtui.ui.quiz.screen:QuizScreen", "convtui.quiz.cli:add_quiz_arguments"),
+    Panel("train", "6", "convtui.ui.train.screen:TrainScreen",
+          "convtui.training.cli:add_train_arguments"),
     Panel("backward", "7", "convtui.ui.backward.screen:BackwardScreen"),
     Panel("transposed", "8", "convtui.ui.transposed.screen:TransposedScreen"),
 )

@@ -1,5 +1,5 @@
 """The quiz's strings: every catalogue key its code names exists in both languages (also keys
-given to Message and count, which tests/i18n cannot see), and its part files keep to the
+given to Phrase and count, which tests/i18n cannot see), and its part files keep to the
 quiz's own tables so they can be merged with the others."""
 
 from __future__ import annotations

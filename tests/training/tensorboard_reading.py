@@ -12,9 +12,9 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 from tensorboard.plugins.hparams import plugin_data_pb2
 
 from convtui.training.checkpoint import load_checkpoint
-from convtui.training.events import load_history
+from convtui.training.events import EVENTS_FILE, load_history
 from convtui.training.models import build_model, first_conv
-from convtui.training.runs import CHECKPOINT_FILE, EVENTS_FILE, SUMMARY_FILE, read_json
+from convtui.training.runs import CHECKPOINT_FILE, SUMMARY_FILE, read_json
 from convtui.training.tensorboard_log import (
     BATCH_SCALARS,
     EPOCH_SCALARS,

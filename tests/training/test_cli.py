@@ -22,8 +22,9 @@ from training_helpers import (
 from convtui.training import mnist_source
 from convtui.training.cli import config_from_args
 from convtui.training.config import TrainConfig
-from convtui.training.events import EventTail
-from convtui.training.runs import EVENTS_FILE, list_runs, read_config, read_json
+from convtui.training.events import EVENTS_FILE, EventTail
+from convtui.training.run import list_runs
+from convtui.training.runs import read_config, read_json
 
 
 def test_finished_run_prints_epochs_and_result(

@@ -16,17 +16,16 @@ from training_helpers import headless
 
 from convtui.training.checkpoint import load_checkpoint
 from convtui.training.config import TrainConfig
-from convtui.training.events import load_history, read_events
+from convtui.training.events import EVENTS_FILE, load_history, read_events
 from convtui.training.job import start_job
+from convtui.training.run import read_run
 from convtui.training.runs import (
     CHECKPOINT_FILE,
-    EVENTS_FILE,
     SUMMARY_FILE,
     create_run,
     pid_alive,
     read_json,
     read_pid,
-    run_info,
 )
 
 #: The launcher's ranks are heavy on two cores: these tests run one after another, on one worker.
@@ -121,7 +120,7 @@ def test_job_started_as_the_panel_does_runs_under_the_launcher(
     job = start_job(run_dir)
     code = job.process.wait(timeout=180)
     assert code == 0, (run_dir / "job.log").read_text(errors="replace")[-4000:]
-    info = run_info(run_dir)
+    info = read_run(run_dir)
     assert info.status == "finished" and info.pid is None
     assert not (run_dir / "job.pid").exists()
     events = read_events(run_dir / EVENTS_FILE)[0]

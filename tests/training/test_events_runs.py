@@ -14,22 +14,15 @@ import pytest
 from convtui.training.config import TrainConfig
 from convtui.training.errors import TrainingError
 from convtui.training.events import (
+    EVENTS_FILE,
     EventTail,
     EventWriter,
     load_history,
     read_event_lines,
     read_events,
 )
-from convtui.training.runs import (
-    EVENTS_FILE,
-    create_run,
-    list_runs,
-    read_config,
-    read_control,
-    request,
-    run_info,
-    write_pid,
-)
+from convtui.training.run import list_runs, read_run
+from convtui.training.runs import create_run, read_config, read_control, request, write_pid
 
 
 def test_half_written_last_line_waits_until_complete(tmp_path: Path) -> None:
@@ -131,9 +124,9 @@ def test_statuses(tmp_path: Path) -> None:
         "a": "finished", "b": "failed", "c": "stopped", "d": "interrupted", "e": "running",
         "f": "paused", "g": "interrupted", "h": "running",
     }
-    assert run_info(failed).error == "bad data"
-    assert run_info(running).pid == os.getpid()
-    assert run_info(killed).pid is None
+    assert read_run(failed).error == "bad data"
+    assert read_run(running).pid == os.getpid()
+    assert read_run(killed).pid is None
     assert [info.name for info in list_runs(tmp_path)] == list("hgfedcba")
     assert finished.exists() and stopped.exists() and never_started.exists()
 

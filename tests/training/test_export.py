@@ -14,8 +14,8 @@ from tensorboard_reading import assert_matches_log
 
 from convtui.cli import main
 from convtui.training.config import TrainConfig
-from convtui.training.events import load_history
-from convtui.training.runs import EVENTS_FILE, create_run, read_json, request
+from convtui.training.events import EVENTS_FILE, load_history
+from convtui.training.runs import create_run, read_json, request
 from convtui.training.trainer import run_training
 
 # The suite's mnist_dir rule, for the module-scoped runs below.

@@ -132,6 +132,8 @@ def test_torch_free_modules_do_not_import_torch() -> None:
         "import sys\n"
         "import convtui.training.cli, convtui.training.idx, convtui.training.events\n"
         "import convtui.training.runs, convtui.training.mnist_source, convtui.training.config\n"
+        "import convtui.training.run, convtui.training.resume, convtui.training.launch\n"
+        "import convtui.ui.train.screen\n"
         "print('torch' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

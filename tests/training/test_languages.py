@@ -17,7 +17,8 @@ from convtui.training.errors import DataError, TrainingError
 from convtui.training.idx import ALL_FILES, read_idx
 from convtui.training.job import start_job
 from convtui.training.mnist_source import ensure_mnist
-from convtui.training.runs import LOG_FILE, create_run, run_info
+from convtui.training.run import read_run
+from convtui.training.runs import LOG_FILE, create_run
 
 HANGUL = re.compile("[가-힣]")
 
@@ -107,7 +108,7 @@ def test_background_job_speaks_the_language_it_was_started_in(tmp_path: Path) ->
     i18n.set_language("ko")
     job = start_job(run_dir)
     assert job.process.wait(timeout=120) == 1
-    error = run_info(run_dir).error
+    error = read_run(run_dir).error
     assert error is not None and error.startswith(f"MNIST 폴더 {tmp_path / 'nowhere'}")
     assert HANGUL.search((run_dir / LOG_FILE).read_text(encoding="utf-8"))
 

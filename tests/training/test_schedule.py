@@ -11,8 +11,8 @@ import pytest
 
 from convtui.training.checkpoint import load_checkpoint
 from convtui.training.config import TrainConfig
-from convtui.training.events import load_history
-from convtui.training.runs import CHECKPOINT_FILE, EVENTS_FILE, create_run, write_config
+from convtui.training.events import EVENTS_FILE, load_history
+from convtui.training.runs import CHECKPOINT_FILE, create_run, write_config
 from convtui.training.trainer import lr_factor, run_training
 
 

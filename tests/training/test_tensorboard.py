@@ -13,12 +13,8 @@ from training_helpers import FAST, headless
 
 from convtui import i18n
 from convtui.training.config import TrainConfig
-from convtui.training.runs import (
-    create_run,
-    list_runs,
-    read_json,
-    request,
-)
+from convtui.training.run import list_runs
+from convtui.training.runs import create_run, read_json, request
 from convtui.training.trainer import run_training
 
 

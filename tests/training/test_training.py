@@ -16,7 +16,7 @@ from convtui.training.checkpoint import load_checkpoint
 from convtui.training.config import TrainConfig
 from convtui.training.dataset import normalise
 from convtui.training.errors import TrainingError
-from convtui.training.events import load_history, read_events
+from convtui.training.events import EVENTS_FILE, load_history, read_events
 from convtui.training.idx import load_split
 from convtui.training.insight import (
     confusion_report,
@@ -24,15 +24,8 @@ from convtui.training.insight import (
     first_layer_filters,
     load_trained,
 )
-from convtui.training.runs import (
-    CHECKPOINT_FILE,
-    EVENTS_FILE,
-    SUMMARY_FILE,
-    create_run,
-    read_json,
-    request,
-    run_info,
-)
+from convtui.training.run import read_run
+from convtui.training.runs import CHECKPOINT_FILE, SUMMARY_FILE, create_run, read_json, request
 from convtui.training.trainer import run_training
 
 # Same rule as the suite's mnist_dir fixture, for the module-scoped run below.
@@ -70,7 +63,7 @@ def test_short_run_learns_and_leaves_its_files(trained_run: Path) -> None:
     assert events[-3]["test_accuracy"] == summary["test_accuracy"]
     checkpoint = load_checkpoint(trained_run / CHECKPOINT_FILE)
     assert checkpoint is not None and checkpoint["epochs_completed"] == 1
-    assert run_info(trained_run).status == "finished"
+    assert read_run(trained_run).status == "finished"
 
 
 def test_confusion_matrix_and_examples(trained_run: Path) -> None:
@@ -123,7 +116,7 @@ def test_stopped_then_resumed_run_equals_an_uninterrupted_one(tmp_path: Path) ->
 
     stopped = run_training(run_dir, listener=stop_mid_epoch_2)
     assert stopped["status"] == "stopped" and stopped["epochs_completed"] == 1
-    assert run_info(run_dir).status == "stopped"
+    assert read_run(run_dir).status == "stopped"
     last = read_events(run_dir / EVENTS_FILE)[0][-1]
     assert (last["type"], last["epochs_completed"], last["discarded_batches"]) == (
         "stopped", 1, 6,
@@ -154,7 +147,7 @@ def test_pause_and_resume_through_the_control_file(tmp_path: Path) -> None:
             request(run_dir, "pause")
             threading.Timer(0.5, request, (run_dir, "resume")).start()
         if event["type"] == "paused":
-            status_while_paused.append(run_info(run_dir).status)
+            status_while_paused.append(read_run(run_dir).status)
 
     summary = run_training(run_dir, listener=pause_at_batch_3)
     assert summary["status"] == "finished"
@@ -163,7 +156,7 @@ def test_pause_and_resume_through_the_control_file(tmp_path: Path) -> None:
     assert paused == [("paused", 3), ("resumed", 3)]
     assert status_while_paused == ["paused"]
     assert [e["batch"] for e in events if e["type"] == "batch"] == list(range(1, 21))
-    assert run_info(run_dir).status == "finished"
+    assert read_run(run_dir).status == "finished"
 
 
 def test_checkpoint_of_an_older_format_is_refused_with_a_message(tmp_path: Path) -> None:

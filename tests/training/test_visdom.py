@@ -18,8 +18,7 @@ pytest.importorskip("visdom", reason="visdom is an optional extra: pip install '
 from visdom import Visdom
 
 from convtui import i18n
-from convtui.training.events import load_history, read_events
-from convtui.training.runs import EVENTS_FILE
+from convtui.training.events import EVENTS_FILE, load_history, read_events
 
 #: Runs the server without `python -m visdom.server`'s first step, downloading its web
 #: page's scripts (there is no internet here; the API needs none of them).

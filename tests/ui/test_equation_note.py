@@ -11,6 +11,7 @@ import pytest
 from convtui.core.geometry import explain_output_size
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.panel.conv_views import EquationNote, output_size_note
+from tests.ui.conftest import open_settings
 
 
 def random_chains(count: int, seed: int) -> list[str]:
@@ -48,10 +49,9 @@ async def test_the_chain_is_drawn_as_laid_out(size: tuple[int, int], preset: str
     app = ConvtuiApp("stepper")
     async with app.run_test(size=size) as pilot:
         app.screen.show_preset(preset)
-        await pilot.press("s")  # the settings take 32 columns from the Arithmetic tab
-        await pilot.pause()
+        await open_settings(pilot)  # the settings take 32 columns from the Arithmetic tab
         notes = app.screen.query_one("#arith-notes")
-        notes.scroll_visible()
+        notes.scroll_visible(animate=False)  # where it ends up, not on its way there
         await pilot.pause()
         rows = [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
         region = notes.content_region

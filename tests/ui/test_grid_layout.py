@@ -16,6 +16,7 @@ from textual.widget import Widget
 from convtui import i18n
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.widgets.grid import HeatGrid
+from tests.ui.conftest import settle
 
 SIZES = ((80, 24), (120, 40))
 #: WCAG's least contrast for a part of the interface that must be seen (1.4.11).
@@ -113,8 +114,7 @@ async def test_every_grid_is_whole_or_visibly_scrolls(
             for key in ("", *WALKS[panel]):
                 if key:
                     await pilot.press(key)
-                await app.workers.wait_for_complete()
-                await pilot.pause()
+                await settle(pilot)
                 state = f"{panel} {size} {lang} after {key!r}"
                 assert clipping_problems(app) == [], state
                 assert crowding_problems(app) == [], state

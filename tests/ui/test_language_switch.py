@@ -8,7 +8,7 @@ from textual.widgets import Footer, Markdown, Tab
 from convtui import i18n
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.help import HelpScreen
-from tests.ui.conftest import SIZE
+from tests.ui.conftest import SIZE, press_f2
 
 
 def tab_labels(app: ConvtuiApp) -> list[str]:
@@ -24,13 +24,11 @@ async def test_f2_switches_the_panel_in_front_and_back() -> None:
     async with app.run_test(size=SIZE) as pilot:
         assert tab_labels(app)[:2] == ["1 Stepper", "2 Flip"]
         assert "Help" in footer_text(app)
-        await pilot.press("f2")
-        await pilot.pause()
+        await press_f2(pilot)
         assert i18n.current() == "ko"
         assert tab_labels(app)[:2] == ["1 스테퍼", "2 뒤집기"]
         assert "도움말" in footer_text(app) and "Help" not in footer_text(app)
-        await pilot.press("f2")
-        await pilot.pause()
+        await press_f2(pilot)
         assert i18n.current() == "en"
         assert tab_labels(app)[0] == "1 Stepper"
 
@@ -53,8 +51,7 @@ async def test_the_open_help_screen_follows_the_language() -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        await pilot.press("f2")
-        await pilot.pause()
+        await press_f2(pilot)
         assert isinstance(app.screen, HelpScreen)
         text = app.screen.query_one(Markdown).source
         assert "퀴즈" in text and "어디서나" in text

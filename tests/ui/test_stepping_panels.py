@@ -11,9 +11,17 @@ from textual.widgets import TabbedContent
 from textual.widgets._footer import FooterKey
 
 from convtui.i18n import t
+from convtui.launch import Launch
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.panel.stepping import SteppingPanel
-from tests.ui.conftest import SIZE, text_of
+from tests.ui.conftest import (
+    SIZE,
+    check_with_pytorch,
+    open_settings,
+    settle,
+    switch_language,
+    text_of,
+)
 
 PANELS = ("stepper", "flip", "pool", "backward")
 #: A key that brings new numbers on each panel (a new input, example or kind of pooling, the
@@ -21,36 +29,27 @@ PANELS = ("stepper", "flip", "pool", "backward")
 CHANGES = {"stepper": "r", "flip": "e", "pool": "k", "backward": "d"}
 
 
-async def check(pilot) -> str:
-    await pilot.press("c")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    return text_of(pilot.app, "#check-result")
-
-
 @pytest.mark.parametrize("panel", PANELS)
 async def test_a_check_is_marked_stale_once_the_numbers_change(panel: str) -> None:
     app = ConvtuiApp(panel)
     async with app.run_test(size=SIZE) as pilot:
-        assert "agrees on all" in await check(pilot)
+        assert "agrees on all" in await check_with_pytorch(pilot)
         await pilot.press("right")  # another step of the same numbers: still true
         assert "agrees on all" in text_of(app, "#check-result")
         await pilot.press(CHANGES[panel])
         assert text_of(app, "#check-result") == t("lesson.check.stale")
-        assert "agrees on all" in await check(pilot)
+        assert "agrees on all" in await check_with_pytorch(pilot)
 
 
 async def test_an_mnist_digit_makes_the_stepper_check_stale(mnist_dir) -> None:
-    app = ConvtuiApp("stepper")
-    app.options.data_dir = str(mnist_dir)
+    app = ConvtuiApp("stepper", Launch(data_dir=str(mnist_dir)))
     async with app.run_test(size=SIZE) as pilot:
-        assert "agrees on all 9 output cells" in await check(pilot)
+        assert "agrees on all 9 output cells" in await check_with_pytorch(pilot)
         await pilot.press("m")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.lesson.x.shape == (1, 28, 28)
         assert text_of(app, "#check-result") == t("lesson.check.stale")
-        assert "agrees on all 676 output cells" in await check(pilot)
+        assert "agrees on all 676 output cells" in await check_with_pytorch(pilot)
 
 
 def footer(app: ConvtuiApp) -> list[tuple[str, str]]:
@@ -64,8 +63,7 @@ async def test_escape_closes_the_settings_pane_and_the_footer_says_so(panel: str
     app = ConvtuiApp(panel)
     async with app.run_test(size=SIZE) as pilot:
         app.action_switch_language(lang)
-        await pilot.press("s")
-        await pilot.pause()
+        await open_settings(pilot)
         settings = app.screen.query_one("#settings")
         assert settings.display and app.focused is not None  # typing goes to a field
         assert ("Esc", t("keys.lesson.close")) in footer(app)
@@ -89,13 +87,11 @@ def declared(screen: SteppingPanel) -> list[str]:
 async def test_every_key_of_the_panel_is_in_the_command_palette(panel: str, lang: str) -> None:
     app = ConvtuiApp(panel)
     async with app.run_test(size=SIZE) as pilot:
-        app.action_switch_language(lang)
-        await pilot.pause()
+        await switch_language(pilot, lang)
         titles = [command.title for command in app.get_system_commands(app.screen)]
         for name in declared(app.screen):
             assert name in titles, name
-        await pilot.press("s")  # now Escape closes something: its command is offered
-        await pilot.pause()
+        await open_settings(pilot)  # now Escape closes something: its command is offered
         assert t("keys.lesson.close_settings") in [
             command.title for command in app.get_system_commands(app.screen)]
 

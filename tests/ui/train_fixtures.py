@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from convtui.launch import Launch
 from convtui.training.cli import add_train_arguments
 from convtui.training.config import TrainConfig
 from convtui.training.runs import create_run, pid_alive, read_pid, request, runs_root
@@ -44,13 +45,19 @@ def options(**given: object) -> argparse.Namespace:
     for name, value in given.items():
         assert hasattr(namespace, name), f"convtui train has no option {name}"
         setattr(namespace, name, value)
+    namespace.command = "train"
     return namespace
 
 
-def form_options(**changes: object) -> argparse.Namespace:
-    """Options that fill the form with ``tiny_config`` (and ``changes``)."""
+def launch(**given: object) -> Launch:
+    """What the app is asked to do by `convtui train` with ``given`` options."""
+    return Launch.from_args(options(**given))
+
+
+def form_options(**changes: object) -> Launch:
+    """A launch whose options fill the form with ``tiny_config`` (and ``changes``)."""
     config = tiny_config(**changes)
-    return options(**{k: v for k, v in config.to_dict().items() if v is not None})
+    return launch(**{k: v for k, v in config.to_dict().items() if v is not None})
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer, VerticalScroll
 from textual.widgets import Input, Static, TabPane
 
-from convtui.fields import FieldError, parse_padding, parse_pair, show_pair
+from convtui.fields import FieldError, parse_padding, parse_pair, show_padding, show_pair
 from convtui.i18n import t
+from convtui.i18n.wording import Phrase
 from convtui.lessons.backward import (
     EDITED,
     GATHER,
@@ -52,12 +53,6 @@ MAX_STRIDE, MAX_PADDING, MAX_DILATION = 3, 2, 3
 GRIDS = ("input-grid", "grad-grid", "kernel-grid", "result-grid")
 
 
-def padding_text(padding: int | tuple[int, int] | str) -> str:
-    if isinstance(padding, str):
-        return padding
-    return show_pair(padding if isinstance(padding, tuple) else (padding, padding))
-
-
 class BackwardSettings(LessonSettings[BackwardLesson]):
     """The output gradient (and its one-hot cell) and the layer's stride, padding and
     dilation."""
@@ -80,7 +75,7 @@ class BackwardSettings(LessonSettings[BackwardLesson]):
         geom = lesson.grad_weight.geometry
         for field, value in (("hot-cell", show_pair(lesson.hot_cell)),
                              ("stride", show_pair(geom.stride)),
-                             ("padding", padding_text(lesson.padding)),
+                             ("padding", show_padding(lesson.padding)),
                              ("dilation", show_pair(geom.dilation))):
             self.query_one(f"#{field}", Input).value = value
 
@@ -221,7 +216,7 @@ class BackwardScreen(LessonPanel[BackwardLesson]):
         lesson = self.lesson
         grid = event.grid.id
         if grid != "input-grid" and lesson.reading == GATHER:
-            self.update_status(t("backward.derived_in_gather"))
+            self.update_status(Phrase("backward.derived_in_gather"))
             return
         i, j = event.row, event.col
         if grid == "input-grid":
@@ -229,7 +224,7 @@ class BackwardScreen(LessonPanel[BackwardLesson]):
             i, j = i - top, j - left
             h, w = lesson.x.shape
             if not (0 <= i < h and 0 <= j < w):
-                self.update_status(t("backward.padding_is_zero"))
+                self.update_status(Phrase("backward.padding_is_zero"))
                 return
         field, name, array = {
             "input-grid": ("x", f"x[{i},{j}]", lesson.x),

@@ -12,8 +12,9 @@ from textual.containers import Horizontal, ScrollableContainer, VerticalScroll
 from textual.widgets import Input, Static, TabPane
 
 from convtui.core.flip import rotated_position
-from convtui.fields import FieldError, parse_padding, parse_pair, show_pair
+from convtui.fields import FieldError, parse_padding, parse_pair, show_padding, show_pair
 from convtui.i18n import t
+from convtui.i18n.wording import Phrase
 from convtui.lessons.flip import EDITED, EXAMPLES, NUMBERED, RANDOM, FlipLesson, example_lesson
 from convtui.ui.flip.views import (
     convolution_view,
@@ -55,13 +56,7 @@ class FlipSettings(LessonSettings[FlipLesson]):
         corr = lesson.correlation
         self.query_one("#example", Select).value = corr.kernel_name
         self.query_one("#stride", Input).value = show_pair(corr.stride)
-        self.query_one("#padding", Input).value = padding_text(corr.padding)
-
-
-def padding_text(padding: int | tuple[int, int] | str) -> str:
-    if isinstance(padding, str):
-        return padding
-    return show_pair(padding if isinstance(padding, tuple) else (padding, padding))
+        self.query_one("#padding", Input).value = show_padding(corr.padding)
 
 
 class FlipScreen(LessonPanel[FlipLesson]):
@@ -189,7 +184,7 @@ class FlipScreen(LessonPanel[FlipLesson]):
 
     @on(HeatGrid.EditRequested, "#rotated-grid")
     def refuse_rotated_edit(self) -> None:
-        self.update_status(t("flip.rotated_is_derived"))
+        self.update_status(Phrase("flip.rotated_is_derived"))
 
     # examples --------------------------------------------------------------------------
     def action_next_example(self) -> None:

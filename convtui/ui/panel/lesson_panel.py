@@ -1,6 +1,6 @@
-"""A stepping panel built on one immutable lesson (Flip, Pooling): the settings pane mounted on
-first open, the view tabs, errors that keep the last good lesson, the PyTorch check, and the
-redraw of all of it when the language changes.
+"""A stepping panel built on one immutable lesson (Stepper, Flip, Pooling, Backward,
+Transposed): the settings pane mounted on first open, the view tabs, errors that keep the last
+good lesson, the PyTorch check, and the redraw of all of it when the language changes.
 
 Texts the shared code shows are looked up under the panel's own area
 (``<PANEL>.tabs.<pane id>``, ``<PANEL>.status.step``, ``<PANEL>.check.<outcome>``), so every
@@ -13,15 +13,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, Generic, Protocol, Self, TypeVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer, VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
 from convtui.i18n import t
+from convtui.i18n.wording import Wording
 from convtui.lessons.compare import same_numbers
 from convtui.ui.panel.settings import LessonSettings
 from convtui.ui.panel.stepping import SteppingPanel
+from convtui.ui.panel.worded import Worded
 from convtui.ui.widgets.option_lists import Select
 
 if TYPE_CHECKING:
@@ -52,6 +54,8 @@ class LessonPanel(SteppingPanel, Generic[L]):
     SETTINGS and run PyTorch in ``pytorch_checks``."""
 
     SETTINGS: ClassVar[type[LessonSettings]]
+    #: Code lines too long to wrap: the PyTorch tab scrolls sideways instead.
+    WIDE_CODE: ClassVar[bool] = False
 
     def __init__(self, lesson: L) -> None:
         super().__init__()
@@ -60,6 +64,9 @@ class LessonPanel(SteppingPanel, Generic[L]):
         self.checked: L | None = None  # the lesson the check outcome is about
         self._failed: Callable[[], L] | None = None  # asked again to word its error anew
         self._ready = False  # settings report changes once their first values are shown
+        self._drawn = False  # lessons set before the screen is mounted are drawn by on_mount
+        self._status_message: Wording | None = None  # the status line's last message
+        self.tab = "arith"  # the view tab in front, remembered while the screen is not shown
 
     def tab_title(self, pane: str) -> str:
         return t(f"{self.PANEL}.tabs.{pane}")
@@ -68,12 +75,13 @@ class LessonPanel(SteppingPanel, Generic[L]):
     def compose_body(self) -> ComposeResult:
         yield VerticalScroll(id="settings")  # filled on first open: a faster start
         yield from self.compose_lesson()
-        with TabbedContent(id="views", initial="arith"):
+        with TabbedContent(id="views", initial=self.tab):
             yield from self.compose_views()
-            with TabPane(self.tab_title("code"), id="code"), VerticalScroll():
-                yield Static(id="code-view")
+            scroll = ScrollableContainer() if self.WIDE_CODE else VerticalScroll()
+            with TabPane(self.tab_title("code"), id="code"), scroll:
+                yield Static(id="code-view", classes="wide" if self.WIDE_CODE else "")
                 yield Static(id="check-result")
-        yield Static(id="status")
+        yield Worded(id="status")
 
     def compose_lesson(self) -> ComposeResult:
         yield from ()
@@ -83,6 +91,7 @@ class LessonPanel(SteppingPanel, Generic[L]):
 
     def on_mount(self) -> None:
         self.query_one("#settings").display = False
+        self._drawn = True
         self.redraw()
         self.show_check()
 
@@ -95,28 +104,42 @@ class LessonPanel(SteppingPanel, Generic[L]):
         """What the status line says about the lesson, after the step."""
         raise NotImplementedError
 
-    def update_status(self, message: str = "") -> None:
-        parts = [t(f"{self.PANEL}.status.step", step=self.lesson.step + 1,
-                   count=self.lesson.step_count), *self.status_parts()]
-        if playing := self.playing_note():
-            parts.append(playing)
-        if message:
-            parts.append(message)
-        self.query_one("#status", Static).update(Text(" · ".join(parts)))
+    def update_status(self, message: Wording | None = None) -> None:
+        """The step and what ``status_parts`` says, then ``message``; all worded again when
+        the language changes (the message stays until the next update)."""
+        self._status_message = message
+        if not self._drawn:
+            return
+
+        def line() -> str:
+            parts = [t(f"{self.PANEL}.status.step", step=self.lesson.step + 1,
+                       count=self.lesson.step_count), *self.status_parts()]
+            if playing := self.playing_note():
+                parts.append(playing)
+            if message is not None and (said := str(message())):
+                parts.append(said)
+            return " · ".join(parts)
+
+        self.query_one("#status", Worded).say(line)
 
     def set_lesson(self, lesson: L) -> None:
         self.lesson = lesson
-        self.redraw()
-        self.show_check()  # a check of other numbers says so
+        if self._drawn:
+            self.redraw()
+            self.show_check()  # a check of other numbers says so
 
     def relabel(self) -> None:
+        if not self._drawn:
+            return
         views = self.query_one("#views", TabbedContent)
         for pane in views.query(TabPane):
             if pane.id:
                 views.get_tab(pane.id).label = self.tab_title(pane.id)
         for settings in self.query(LessonSettings):
             settings.relabel()
+        message = self._status_message
         self.redraw()
+        self.update_status(message)  # what it said, in the new language
         self.show_check()
         if self._failed is not None:
             self.attempt(self._failed)
@@ -134,17 +157,25 @@ class LessonPanel(SteppingPanel, Generic[L]):
         self.set_lesson(self.lesson.with_(step=index))
 
     def action_show_tab(self, tab: str) -> None:
-        self.query_one("#views", TabbedContent).active = tab
+        self.tab = tab
+        if self._drawn:
+            self.query_one("#views", TabbedContent).active = tab
+
+    @on(TabbedContent.TabActivated, "#views")
+    def _remember_tab(self, event: TabbedContent.TabActivated) -> None:
+        self.tab = event.pane.id or self.tab
 
     # settings --------------------------------------------------------------------------
     async def action_toggle_settings(self) -> None:
         pane = self.query_one("#settings")
         if not pane.children:  # mounted on first open: the panel starts faster
-            settings = self.SETTINGS()
-            await pane.mount(settings)
-            settings.show(self.lesson)
+            await pane.mount(self.make_settings())
+            self.sync_settings()
             self.call_after_refresh(self._set_ready)
         self.show_settings(not pane.display)
+
+    def make_settings(self) -> LessonSettings:
+        return self.SETTINGS()
 
     def _set_ready(self) -> None:
         self._ready = True
@@ -176,20 +207,20 @@ class LessonPanel(SteppingPanel, Generic[L]):
             if sync:
                 self.sync_settings()
 
-    def open_preset(self, build: Callable[[], L]) -> None:
+    def open_preset(self, build: Callable[[], L], tab: str = "arith") -> None:
         """Show a preset's lesson as the tour wants it: the player stopped, the keys stepping
-        the lesson (no widget focused), the arithmetic in front."""
+        the lesson (no widget focused), ``tab`` (the arithmetic) in front."""
         self.stop_player()
         self.set_focus(None)
         self.apply(build)
-        self.action_show_tab("arith")
+        self.action_show_tab(tab)
 
     def show_error(self, message: str) -> None:
         """In the settings (if open) and on the status line."""
         for settings in self.query(LessonSettings):
             settings.show_error(message)
         if message:
-            self.update_status(f"✗ {message}")
+            self.update_status(lambda: f"✗ {message}")
 
     def select_value(self, select_id: str) -> str:
         return str(self.query_one(f"#{select_id}", Select).value)
@@ -219,25 +250,31 @@ class LessonPanel(SteppingPanel, Generic[L]):
             return  # a check the user has asked again since
         self.check_outcome = outcome
         self.show_check()
+        self.update_status(self.check_status)
+
+    def check_status(self) -> str:
+        """What the status line says once the check is back."""
+        outcome = self.check_outcome
         if self.check_is_stale():
-            self.update_status(t("lesson.check.stale"))
-            return
+            return t("lesson.check.stale")
         if isinstance(outcome, list):
             outcome = "agrees" if all(result.ok for _, result in outcome) else "disagrees"
-        self.update_status(t(f"{self.PANEL}.check.{outcome}"))
+        return t(f"{self.PANEL}.check.{outcome}")
 
     def check_is_stale(self) -> bool:
         """Whether the check shown (or running) was asked for numbers no longer shown."""
         return self.checked is not None and not same_numbers(self.checked, self.lesson)
 
-    def show_check(self) -> None:
+    def check_text(self) -> str:
+        """What the PyTorch tab says of the check: each result, or its state."""
         outcome = self.check_outcome
         if self.check_is_stale():
-            text = t("lesson.check.stale")
-        elif isinstance(outcome, str):
-            text = t(f"{self.PANEL}.check.{outcome}")
-        else:
-            text = "\n".join(("✓ " if result.ok else "✗ ")
-                             + (f"{t(name)}: " if name else "") + result.summary()
-                             for name, result in outcome)
-        self.query_one("#check-result", Static).update(Text(text))
+            return t("lesson.check.stale")
+        if isinstance(outcome, str):
+            return t(f"{self.PANEL}.check.{outcome}")
+        return "\n".join(("✓ " if result.ok else "✗ ") + (f"{t(name)}: " if name else "")
+                         + result.summary() for name, result in outcome)
+
+    def show_check(self) -> None:
+        if self._drawn:
+            self.query_one("#check-result", Static).update(Text(self.check_text()))

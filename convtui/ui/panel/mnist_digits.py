@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 from textual import work
 
-from convtui.i18n import t
+from convtui.i18n.wording import Phrase
 
 if TYPE_CHECKING:
     from convtui.training.mnist_source import DataLocation
@@ -36,8 +36,8 @@ class MnistDigits:
         if self._mnist is None:
             if show:
                 app.call_from_thread(self.update_status,  # type: ignore[attr-defined]
-                                     t(f"{self.PANEL}.mnist.reading"))
-            location = locate(getattr(app.options, "data_dir", None))
+                                     Phrase(f"{self.PANEL}.mnist.reading"))
+            location = locate(self.launch.data_dir)  # type: ignore[attr-defined]
             try:
                 split = load_split(location.folder, "test")
             except DataError as err:

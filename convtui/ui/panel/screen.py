@@ -16,8 +16,12 @@ from textual.widgets import Footer, Tab, Tabs
 
 from convtui import i18n
 from convtui.i18n import t
+from convtui.launch import Launch
+from convtui.ui.panel.worded import Worded
 from convtui.ui.panels import PANELS
 from convtui.ui.widgets.tour_bar import TourBar
+
+NO_LAUNCH = Launch()
 
 
 class PanelTabs(Tabs):
@@ -56,6 +60,8 @@ class Localized(Screen):
 
     def apply_language(self) -> None:
         self._language = i18n.current()
+        for worded in self.query(Worded):
+            worded.reword()
         self.relabel()
         self.refresh_bindings()
 
@@ -125,6 +131,11 @@ class PanelScreen(Localized):
 
     def help_markdown(self) -> str:
         return t(f"{self.PANEL}.help")
+
+    @property
+    def launch(self) -> Launch:
+        """What the command line asked the panels to show (nothing, outside convtui's app)."""
+        return getattr(self.app, "launch", NO_LAUNCH)
 
     def show_preset(self, preset: str) -> None:
         """Put the panel into one of its named lesson states; the guided tour opens panels

@@ -1,6 +1,6 @@
-"""The settings pane of a lesson panel (Flip, Pooling): captions and choices are named by
-catalogue keys, so the pane redraws itself in another language without touching what the user
-has typed or chosen, and one ``fill`` puts a lesson into every field."""
+"""The settings pane of a lesson panel: captions and choices are named by catalogue keys, so the
+pane redraws itself in another language without touching what the user has typed or chosen,
+and one ``fill`` puts a lesson into every field."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ class LessonSettings(Vertical, Generic[LessonT]):
     def __init__(self) -> None:
         super().__init__()
         self._relabels: list[Callable[[], None]] = []
+        self._refreshes: list[Callable[[], None]] = []  # choices that can change
 
     def compose(self) -> ComposeResult:
         yield from self.fields()
@@ -42,6 +43,8 @@ class LessonSettings(Vertical, Generic[LessonT]):
     def show(self, lesson: LessonT) -> None:
         """``fill``, without the fields reporting it as a change made by the user."""
         with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+            for refresh in self._refreshes:
+                refresh()
             self.fill(lesson)
 
     def show_error(self, message: str) -> None:
@@ -54,16 +57,22 @@ class LessonSettings(Vertical, Generic[LessonT]):
             relabel()
 
     # widgets with translated text ----------------------------------------------------------
-    def caption(self, key: str) -> Label:
-        label = Label(t(key))
+    def caption(self, key: str, caption_id: str | None = None) -> Label:
+        label = Label(t(key), id=caption_id)
         self._relabels.append(lambda: label.update(t(key)))
         return label
 
-    def choice(self, select_id: str, options: Sequence[tuple[str, str]]) -> Select[str]:
-        """A Select of ``(label key, value)`` options; ``fill`` sets its value."""
+    def choice(self, select_id: str,
+               options: Sequence[tuple[str, str]] | Callable[[], Sequence[tuple[str, str]]],
+               ) -> Select[str]:
+        """A Select of ``(label key, value)`` options; ``fill`` sets its value. Options given
+        as a function are asked again on every ``show``: the choices offered can change."""
+
+        def current() -> Sequence[tuple[str, str]]:
+            return options() if callable(options) else options
 
         def labelled() -> list[tuple[str, str]]:
-            return [(t(key), value) for key, value in options]
+            return [(t(key), value) for key, value in current()]
 
         select: Select[str] = Select(labelled(), allow_blank=False, id=select_id)
 
@@ -71,10 +80,21 @@ class LessonSettings(Vertical, Generic[LessonT]):
             value = select.value
             with self.prevent(Select.Changed):
                 select.set_options(labelled())  # resets the value: put it back, redraw it
-                select.value = value
-                select.mutate_reactive(Select.value)
+                if any(value == v for _, v in current()):
+                    select.value = value
+                    select.mutate_reactive(Select.value)
+
+        offered = list(current())
+
+        def refresh() -> None:  # only when the choices changed: setting options costs a layout
+            nonlocal offered
+            if list(current()) != offered:
+                offered = list(current())
+                relabel()
 
         self._relabels.append(relabel)
+        if callable(options):
+            self._refreshes.append(refresh)
         return select
 
     def checkbox(self, checkbox_id: str, key: str) -> Checkbox:

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.timer import Timer
 
 from convtui.i18n import t
+from convtui.i18n.wording import Phrase, Wording
 from convtui.ui.panel.screen import PanelScreen
 
 #: Seconds between steps while playing, slowest to fastest.
@@ -51,7 +52,7 @@ class SteppingPanel(PanelScreen):
         """Show step ``index`` (already clamped to the valid range)."""
         raise NotImplementedError
 
-    def update_status(self, message: str = "") -> None:
+    def update_status(self, message: Wording | None = None) -> None:
         raise NotImplementedError
 
     # shared ------------------------------------------------------------------------------
@@ -109,7 +110,7 @@ class SteppingPanel(PanelScreen):
     def _tick(self) -> None:
         if self.step_index >= self.step_count - 1:
             self.stop_player()
-            self.update_status(t("stepper.play.done"))
+            self.update_status(Phrase("stepper.play.done"))
             return
         self.action_step(1)
 
@@ -118,4 +119,4 @@ class SteppingPanel(PanelScreen):
         if self.player is not None:
             self.stop_player()
             self.player = self.set_interval(SPEEDS[self.speed], self._tick)
-        self.update_status(t("stepper.play.speed", rate=self.rate()))
+        self.update_status(Phrase("stepper.play.speed", {"rate": self.rate()}))

@@ -16,6 +16,7 @@ from textual.widgets import Checkbox, Input, Static, TabPane
 from convtui.core.examples import random_integers
 from convtui.fields import FieldError, parse_pair, show_pair
 from convtui.i18n import t
+from convtui.i18n.wording import Phrase
 from convtui.lessons.pool import (
     INPUT_PRESETS,
     MNIST,
@@ -137,7 +138,7 @@ class PoolScreen(MnistDigits, LessonPanel[PoolLesson]):
         else:
             note.update(Text(window_note(lesson)))
         note.set_class(self.mnist_missing is not None, "error")
-        self.update_status(t("pool.mnist.missing_status") if self.mnist_missing else "")
+        self.update_status(Phrase("pool.mnist.missing_status") if self.mnist_missing else None)
         self.call_after_refresh(self._follow_window)
 
     def _follow_window(self) -> None:

@@ -7,8 +7,6 @@ while the puzzle, the typed answer and the score stay as they are."""
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Callable
 from functools import partial
 from typing import ClassVar
 
@@ -19,10 +17,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.widget import Widget
-from textual.widgets import Button, ContentSwitcher, Input, Label, Static
+from textual.widgets import Button, ContentSwitcher, Input, Label
 from textual.widgets.option_list import Option
 
 from convtui.i18n import t
+from convtui.i18n.wording import Phrase, Wording
 from convtui.quiz.answers import check_answer
 from convtui.quiz.cli import pack_format
 from convtui.quiz.generator import DIFFICULTIES
@@ -30,8 +29,8 @@ from convtui.quiz.loader import Problem, load_packs
 from convtui.quiz.model import DIM_NAMES, Pack, Puzzle
 from convtui.quiz.progress import ProgressStore
 from convtui.quiz.session import REVEALED, RIGHT, TOUR_PACK, QuizRound
-from convtui.quiz.texts import Message
 from convtui.ui.panel.screen import PanelScreen
+from convtui.ui.panel.worded import Worded
 from convtui.ui.quiz.views import (
     Piece,
     arrange,
@@ -61,7 +60,6 @@ BUTTONS = {"check": "quiz.panel.check", "reveal": "quiz.panel.reveal",
            "previous": "quiz.panel.previous", "next": "quiz.panel.next",
            "to-packs": "quiz.panel.pack_list"}
 
-Render = Callable[[], Text | str]
 
 
 class ShapeDiagram(Widget):
@@ -137,10 +135,8 @@ class QuizScreen(PanelScreen):
         self.extra_packs: list[str] = []
         self.round: QuizRound | None = None
         self.problems: list[Problem] = []
-        self.warnings: list[Message] = []
-        #: What each Static shows, as a function drawn again after a language switch.
-        self.renders: dict[str, Render] = {}
-        self.status_message: Message | None = None
+        self.warnings: list[Phrase] = []
+        self.status_message: Phrase | None = None
         self.pending_preset: str | None = None
 
     # layout ----------------------------------------------------------------------------
@@ -148,14 +144,14 @@ class QuizScreen(PanelScreen):
         with ContentSwitcher(initial="pack-list", id="quiz-views"):
             with Vertical(id="pack-list"):
                 with VerticalScroll(id="notice-box"):
-                    yield Static(id="notice")
+                    yield Worded(hide_empty=True, id="notice")
                 yield OptionList(id="packs")
             with Vertical(id="puzzle"):
-                yield Static(id="puzzle-header")
+                yield Worded(hide_empty=True, id="puzzle-header")
                 with VerticalScroll(id="puzzle-body"):
-                    yield Static(id="prompt")
+                    yield Worded(hide_empty=True, id="prompt")
                     yield ShapeDiagram(id="diagram")
-                    yield Static(id="explanation")
+                    yield Worded(hide_empty=True, id="explanation")
                 with Vertical(id="answer-area"):
                     with Horizontal(id="answer-row"):
                         yield Label(t("quiz.panel.answer"), id="answer-title")
@@ -163,52 +159,46 @@ class QuizScreen(PanelScreen):
                             with Horizontal(classes="field", id=f"field-{dim}"):
                                 yield Label(dim)
                                 yield Input(id=f"answer-{dim}", classes="answer")
-                    yield Static(id="field-errors")
-                    yield Static(id="verdict")
+                    yield Worded(hide_empty=True, id="field-errors")
+                    yield Worded(hide_empty=True, id="verdict")
                     with Horizontal(id="actions"):
                         for button, key in BUTTONS.items():
                             yield Button(t(key), id=button, compact=True)
-        yield Static(id="status")
+        yield Worded(hide_empty=True, id="status")
 
     def on_mount(self) -> None:
-        options = getattr(self.app, "options", argparse.Namespace())
-        self.extra_packs = list(getattr(options, "pack", None) or [])
+        self.extra_packs = list(self.launch.packs)
         packs, self.problems = load_packs(self.extra_packs)
         self.packs = {pack.id: pack for pack in packs}
         self.store, self.warnings = ProgressStore.load()
         self.show("#notice", self.notice)
         self.fill_pack_list()
-        practice = getattr(options, "practice", None)
         if self.pending_preset:
             self.start_tour()
-        elif practice:
-            self.start(QuizRound.practice(practice))
+        elif self.launch.practice:
+            self.start(QuizRound.practice(self.launch.practice))
         else:
             self.query_one("#packs", OptionList).focus()
-            self.update_status(Message("quiz.status.pick"))
+            self.update_status(Phrase("quiz.status.pick"))
 
     def help_markdown(self) -> str:
         """The Quiz help ends with the pack format, so an installed copy has it too."""
         return f"{super().help_markdown()}\n---\n\n{pack_format()}"
 
-    def show(self, selector: str, render: Render | None) -> None:
-        """Show ``render()`` in a Static now and again after every language switch; a Static
-        with nothing to say is hidden (no blank lines). Plain text stays plain: a pack's
-        prompt or a typed answer may hold square brackets."""
-        if render is None:
-            self.renders.pop(selector, None)
-        else:
-            self.renders[selector] = render
-        self.draw(selector)
+    def show(self, selector: str, render: Wording | None) -> None:
+        """Show ``render()`` in a Worded Static, now and after every language switch; a Static
+        with nothing to say is hidden (no blank lines)."""
+        self.query_one(selector, Worded).say(render)
+        self._box_notice(selector)
 
     def draw(self, selector: str) -> None:
-        render = self.renders.get(selector)
-        text = render() if render is not None else ""
-        widget = self.query_one(selector, Static)
-        widget.update(Text(text) if isinstance(text, str) else text)
-        widget.display = bool(text)
+        """Word ``selector``'s text again: what it shows has changed."""
+        self.query_one(selector, Worded).reword()
+        self._box_notice(selector)
+
+    def _box_notice(self, selector: str) -> None:
         if selector == "#notice":  # the box around it, with its border, goes too
-            self.query_one("#notice-box").display = widget.display
+            self.query_one("#notice-box").display = self.query_one("#notice").display
 
     def relabel(self) -> None:
         """Draw every text again in the new language; the session is left as it is."""
@@ -219,16 +209,15 @@ class QuizScreen(PanelScreen):
             widget.refresh(layout=True)  # its width follows the new label
         if self.problems:  # the checks speak the language they ran in: run them again
             self.problems = load_packs(self.extra_packs)[1]
+            self.draw("#notice")
         self.fill_pack_list()
-        for selector in self.renders:
-            self.draw(selector)
         if self.round is not None:
             self.draw_diagram()
 
     def notice(self) -> Text:
         return problems_notice(self.problems, self.warnings)
 
-    def update_status(self, message: Message | None = None) -> None:
+    def update_status(self, message: Phrase | None = None) -> None:
         """The score, then what just happened (kept as a message, to follow the language)."""
         self.status_message = message
         self.show("#status", self.status_text)
@@ -291,15 +280,15 @@ class QuizScreen(PanelScreen):
 
     def start_tour(self) -> None:
         self.pending_preset = None
-        self.start(QuizRound.guided_tour(self.packs[TOUR_PACK]), Message("quiz.status.tour"))
+        self.start(QuizRound.guided_tour(self.packs[TOUR_PACK]), Phrase("quiz.status.tour"))
 
     # one puzzle ------------------------------------------------------------------------
-    def start(self, quiz_round: QuizRound, message: Message | None = None) -> None:
+    def start(self, quiz_round: QuizRound, message: Phrase | None = None) -> None:
         self.round = quiz_round
         self.query_one("#quiz-views", ContentSwitcher).current = "puzzle"
         self.show_puzzle(message=message)
 
-    def show_puzzle(self, verdict: Render | None = None, message: Message | None = None) -> None:
+    def show_puzzle(self, verdict: Wording | None = None, message: Phrase | None = None) -> None:
         """Draw the current puzzle as its state says: open for answers, or finished with
         the worked answer. ``verdict`` replaces the state's own (say, "+1 point")."""
         quiz_round = self.round
@@ -389,7 +378,7 @@ class QuizScreen(PanelScreen):
             # checked again when drawn: the reasons are worded in the current language
             self.show("#field-errors", lambda: field_errors(check_answer(puzzle, typed)))
             self.field(unread[0]).focus()
-            self.update_status(Message("quiz.status.not_graded"))
+            self.update_status(Phrase("quiz.status.not_graded"))
             return
         self.show("#field-errors", None)
         outcome = self.store.record(puzzle, check)
@@ -419,7 +408,7 @@ class QuizScreen(PanelScreen):
         if warning:
             self.warnings.append(warning)
             self.draw("#notice")
-        self.show_puzzle(message=warning or Message("quiz.status.revealed"))
+        self.show_puzzle(message=warning or Phrase("quiz.status.revealed"))
 
     def action_move(self, delta: int) -> None:
         if self.round is None:
@@ -427,9 +416,9 @@ class QuizScreen(PanelScreen):
         if self.round.move(delta):
             self.show_puzzle()
         elif delta < 0:
-            self.update_status(Message("quiz.status.first"))
+            self.update_status(Phrase("quiz.status.first"))
         else:
-            self.update_status(Message("quiz.status.last"))
+            self.update_status(Phrase("quiz.status.last"))
 
     def action_scroll(self, direction: str) -> None:
         """Arrows and Page Up / Down scroll the puzzle text from anywhere on the puzzle."""

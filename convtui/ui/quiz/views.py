@@ -11,11 +11,11 @@ from rich.text import Text
 
 from convtui.core.layers import show_shape
 from convtui.i18n import t, tn
+from convtui.i18n.wording import Phrase
 from convtui.quiz.answers import AnswerCheck, explain
 from convtui.quiz.loader import Problem
 from convtui.quiz.model import Pack, Puzzle
 from convtui.quiz.progress import AttemptOutcome, PackProgress, PracticeRecord, ProgressStore
-from convtui.quiz.texts import Message
 
 
 def origin_name(origin: str) -> str:
@@ -73,7 +73,7 @@ def so_far(record: PracticeRecord) -> str:
     return t("quiz.practice.so_far", solved=record.solved, attempts=record.attempts)
 
 
-def problems_notice(problems: Sequence[Problem], warnings: Sequence[Message]) -> Text:
+def problems_notice(problems: Sequence[Problem], warnings: Sequence[Phrase]) -> Text:
     """Broken packs (each problem as FILE:LINE: message) and progress-file warnings."""
     text = Text()
     if problems:

@@ -19,6 +19,7 @@ from convtui.core.network import Path, path_text, trace
 from convtui.core.presets import PRESETS
 from convtui.core.spec import SpecError, format_layer, format_spec, parse_spec
 from convtui.i18n import t, tn
+from convtui.i18n.wording import Wording
 from convtui.lessons.layer_stack import (
     Layers,
     StackError,
@@ -28,7 +29,9 @@ from convtui.lessons.layer_stack import (
     move,
     replace_at,
 )
+from convtui.lessons.network_exports import Exports, export_dir, make_exports, save_exports
 from convtui.ui.panel.screen import PanelScreen
+from convtui.ui.panel.worded import Worded
 from convtui.ui.shapes.dialog import (
     DELETE,
     DOWN,
@@ -40,7 +43,6 @@ from convtui.ui.shapes.dialog import (
     LayerEdit,
     templates,
 )
-from convtui.ui.shapes.export import Exports, export_dir, make_exports, save_exports
 from convtui.ui.shapes.view import (
     ADD,
     COLUMNS,
@@ -62,7 +64,6 @@ DEFAULT_PRESET = "lecture"
 TOUR_NETWORK = "lab"
 
 #: Text that is worded when shown, so it can be shown again in another language.
-Wording = Callable[[], str]
 
 
 @functools.cache
@@ -124,9 +125,7 @@ class ShapesScreen(PanelScreen):
         self.exports: Exports | None = None
         # what the status line, the check result and the export note say, kept as wordings
         # so that switching the language redraws them
-        self._status: Wording = str
         self._check: tuple[Wording, bool] | None = None
-        self._export_note: Wording = self._default_export_note
 
     # layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -143,21 +142,19 @@ class ShapesScreen(PanelScreen):
                 with VerticalScroll(id="detail-box"):
                     yield Static(id="detail")
             with TabPane("", id="export"), VerticalScroll(id="export-box"):
-                yield Static(id="export-note")
+                yield Worded(id="export-note")
                 yield Static("PyTorch", classes="export-title")
                 yield Static(id="torch-code")
                 yield Static(id="toml-title", classes="export-title")
                 yield Static(id="toml-code")
-        yield Static(id="shapes-status")
+        yield Worded(id="shapes-status")
 
     def on_mount(self) -> None:
         self._label_widgets()
         self.query_one("#spec-error").display = False
         self.query_one("#check-result").display = False
-        options = self.app.options  # type: ignore[attr-defined]
-        self.load_preset(getattr(options, "preset", None) or DEFAULT_PRESET)
-        spec = getattr(options, "spec", None)
-        if spec:
+        self.load_preset(self.launch.preset or DEFAULT_PRESET)
+        if spec := self.launch.spec:
             self._set_quietly(self.query_one("#spec", Input), spec)
             self.apply_spec(spec)
         self.query_one("#layers", DataTable).focus()
@@ -178,7 +175,9 @@ class ShapesScreen(PanelScreen):
         """Redraw every text in the current language: the network, the typed spec line, the
         selected row, the tab and what the status line, check and export note said stay."""
         table = self.query_one("#layers", DataTable)
-        cursor, status, note = table.cursor_row, self._status, self._export_note
+        cursor = table.cursor_row
+        status = self.query_one("#shapes-status", Worded).wording
+        note = self.query_one("#export-note", Worded).wording
         self._label_widgets()
         self.set_network(self.input_shape, self.stack, typed=True, check=self._check)
         table.move_cursor(row=min(max(cursor, 0), len(self.shape_rows) - 1), animate=False)
@@ -187,9 +186,8 @@ class ShapesScreen(PanelScreen):
             parse_spec(self.query_one("#spec", Input).value)
         except SpecError as err:
             self._show_spec_error(err)
-        self._export_note = note
-        self._show_exports()
-        self.update_status(status)
+        self.query_one("#export-note", Worded).say(note)
+        self.query_one("#shapes-status", Worded).say(status)
 
     def show_preset(self, preset: str) -> None:
         """``lecture``: the lecture's small MNIST CNN, its first conv selected so the detail
@@ -228,7 +226,7 @@ class ShapesScreen(PanelScreen):
         self._show_check_result()
         title = PRESETS[name].title if name else t("shapes.custom_network")
         self.exports = make_exports(shape, layers, name or "network", title)
-        self._export_note = self._default_export_note
+        self.query_one("#export-note", Worded).say(self._default_export_note)
         self._show_exports()
 
     def _set_quietly(self, widget: Input | Select, value: object) -> None:
@@ -271,8 +269,7 @@ class ShapesScreen(PanelScreen):
 
     def update_status(self, message: Wording) -> None:
         """Say ``message()`` on the status line (and again after a change of language)."""
-        self._status = message
-        self.query_one("#shapes-status", Static).update(message())
+        self.query_one("#shapes-status", Worded).say(message)
 
     # the spec line and presets ------------------------------------------------------------
     @on(Select.Changed, "#preset")
@@ -482,7 +479,6 @@ class ShapesScreen(PanelScreen):
     def _show_exports(self) -> None:
         exports = self.exports
         assert exports is not None
-        self.query_one("#export-note", Static).update(self._export_note())
         for selector, text, error, lexer in (
             ("#torch-code", exports.torch, exports.torch_error, "python"),
             ("#toml-code", exports.toml, exports.toml_error, "toml"),
@@ -517,8 +513,7 @@ class ShapesScreen(PanelScreen):
                 lines.append(t("shapes.export.no_chain", error=exports.toml_error))
             return "\n".join(lines)
 
-        self._export_note = note
-        self.query_one("#export-note", Static).update(note())
+        self.query_one("#export-note", Worded).say(note)
         self.action_show_tab("export")
         key = "shapes.status.saved_both" if exports.toml else "shapes.status.saved_code"
         self.update_status(lambda: t(key, path=str(paths[0])))

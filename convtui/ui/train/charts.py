@@ -17,8 +17,8 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from convtui.i18n import t
+from convtui.training.run import Run
 from convtui.training.series import Points, per_batch, per_epoch, smoothed_losses
-from convtui.training.snapshot import RunSnapshot
 
 #: While a run trains, its charts are redrawn at most this often (the bars above them every
 #: second). Plotting is most of the panel's CPU, and on a small machine every cycle the panel
@@ -178,8 +178,8 @@ class ChartsView(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id="charts")
-        self._run: RunSnapshot | None = None
-        self._compare: RunSnapshot | None = None
+        self._run: Run | None = None
+        self._compare: Run | None = None
         self._drawn_state: tuple[object, ...] | None = None
         self._drawn_at = 0.0
 
@@ -195,11 +195,11 @@ class ChartsView(Vertical):
                 yield Static(classes="chart-title", id="speed-title")
                 yield Chart(id="speed-chart")
 
-    def show(self, run: RunSnapshot | None, compare: RunSnapshot | None) -> None:
+    def show(self, run: Run | None, compare: Run | None) -> None:
         """Draw ``run`` (and ``compare``); while nothing but new batches came since the last
         drawing, at most every CHART_REDRAW_S."""
         self._run, self._compare = run, compare
-        state = tuple((r.path, r.status, r.epochs_done) if r else None for r in (run, compare))
+        state = tuple((r.path, r.status, r.epochs_completed) if r else None for r in (run, compare))
         now = time.monotonic()
         if state == self._drawn_state and now - self._drawn_at < CHART_REDRAW_S:
             return

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -28,6 +27,7 @@ from convtui.training.config import (
     MODEL_SUMMARIES,
     TrainConfig,
 )
+from convtui.training.launch import RunRequest
 from convtui.ui.train.progress import set_label
 from convtui.ui.widgets.option_lists import Select
 
@@ -50,14 +50,6 @@ class FormError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-@dataclass(frozen=True)
-class RunRequest:
-    """What the form asks for: the settings and, optionally, where to keep the run."""
-
-    config: TrainConfig
-    run_dir: str | None
 
 
 #: Fields of issue 19 (processes, where the run reports): their words are in

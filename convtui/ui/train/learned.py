@@ -1,15 +1,13 @@
 """What the network learned, from a run's latest checkpoint: the first layer's filters, every
 convolution's feature maps for one test digit, example predictions, the confusion matrix.
 
-``compute_learned`` and ``compute_digit`` import torch (through convtui.training.insight) and
-run in the panel's thread workers; the views only draw the numpy arrays they return.
+The panel's thread workers compute them (``convtui.training.insight``, the only place torch
+comes in); this view only draws the numpy arrays they hold.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rich.text import Text
@@ -30,96 +28,13 @@ from convtui.ui.widgets.montage import (
     heat_colours,
 )
 
-EXAMPLES = 8
+if TYPE_CHECKING:  # insight imports torch: the view only draws what it computed
+    from convtui.training.insight import DigitMaps, Learned, Prediction
+
 LEARNED_TABS = ("filters", "maps", "predictions", "confusion")
 
 
-@dataclass(frozen=True)
-class Guess:
-    """One test digit and what the network made of it (from insight.Prediction)."""
-
-    index: int
-    image: np.ndarray
-    label: int
-    top3: tuple[tuple[int, float], ...]
-
-    @property
-    def predicted(self) -> int:
-        return self.top3[0][0]
-
-    @property
-    def correct(self) -> bool:
-        return self.predicted == self.label
-
-
-@dataclass(frozen=True)
-class DigitMaps:
-    """One test digit as the network sees it and every convolution's output for it."""
-
-    guess: Guess
-    network_input: np.ndarray  # (28, 28) float: scaled and standardised, as in training
-    layers: tuple[tuple[str, np.ndarray], ...]  # (layer name, (C, H, W) maps before ReLU)
-
-
-@dataclass(frozen=True)
-class Learned:
-    run_dir: Path
-    epoch: int  # epochs the checkpoint holds
-    layer: str  # the first convolution's name in the model
-    filters: np.ndarray  # (out_channels, in_channels, kH, kW)
-    bias: np.ndarray | None
-    confusion: np.ndarray  # [true, predicted] counts over the (limited) test set
-    guesses: tuple[Guess, ...]  # the first test digits, then the first mistakes
-    model: Any  # the torch module, for another digit's maps
-
-    @property
-    def test_count(self) -> int:
-        return int(self.confusion.sum())
-
-    @property
-    def accuracy(self) -> float:
-        return float(np.trace(self.confusion) / self.confusion.sum())
-
-
-def compute_learned(run_dir: Path) -> Learned:
-    """Load the checkpoint and evaluate it on the run's test set (slow: seconds)."""
-    from torch import nn
-
-    from convtui.training import insight
-    from convtui.training.models import first_conv
-
-    model, epoch = insight.trained_model(run_dir)
-    report = insight.confusion_report(run_dir, examples=EXAMPLES)
-    seen: set[int] = set()
-    guesses = []
-    for prediction in (*report.examples, *report.mistakes):
-        if prediction.index not in seen:
-            seen.add(prediction.index)
-            guesses.append(Guess(prediction.index, prediction.image, prediction.label,
-                                 tuple(prediction.top3)))
-    conv = first_conv(model)
-    layer = next(name for name, module in model.named_modules() if module is conv)
-    assert isinstance(conv, nn.Conv2d)
-    return Learned(
-        run_dir=run_dir, epoch=epoch, layer=layer,
-        filters=insight.first_layer_filters(model),
-        bias=conv.bias.detach().cpu().numpy().copy() if conv.bias is not None else None,
-        confusion=report.confusion, guesses=tuple(guesses), model=model,
-    )
-
-
-def compute_digit(learned: Learned, guess: Guess) -> DigitMaps:
-    from convtui.training import insight
-
-    layers = insight.conv_feature_maps(learned.model, guess.image)
-    return DigitMaps(
-        guess=guess,
-        network_input=insight.network_input(guess.image).numpy().astype(np.float64),
-        layers=tuple((maps.name, maps.maps) for maps in layers),
-    )
-
-
-def guess_caption(guess: Guess) -> Text:
+def guess_caption(guess: Prediction) -> Text:
     """✓ 7 (true 7) in green, or ✗ 2 (true 7) in red, then the top 3 with probabilities."""
     mark, style = ("✓", "bold green") if guess.correct else ("✗", "bold red")
     text = Text(t("train.learned.guess", mark=mark, predicted=guess.predicted,
@@ -200,16 +115,16 @@ class LearnedView(Vertical):
         if not keep:
             self.filter_index, self.guess_index = 0, 0
         self.filter_index = min(self.filter_index, len(learned.filters) - 1)
-        self.guess_index = min(self.guess_index, max(0, len(learned.guesses) - 1))
+        guesses = learned.report.predictions
+        self.guess_index = min(self.guess_index, max(0, len(guesses) - 1))
         self.say("train.learned.ready", epoch=learned.epoch)
         self._set_ready(True)
         self.query_one("#filter-bank", Montage).show(
             [Tile(f[0], f"#{i}") for i, f in enumerate(learned.filters)],
             heat_colours(learned.filters), self.filter_index)
         self.query_one("#guesses", Montage).show(
-            [Tile(g.image, guess_caption(g)) for g in learned.guesses], grey_colours(),
-            self.guess_index)
-        confusion = learned.confusion
+            [Tile(g.image, guess_caption(g)) for g in guesses], grey_colours(), self.guess_index)
+        confusion = learned.report.confusion
         labels = tuple(str(d) for d in range(confusion.shape[0]))
         diagonal = frozenset((d, d) for d in range(confusion.shape[0]))
         off = confusion[~np.eye(confusion.shape[0], dtype=bool)]
@@ -227,9 +142,9 @@ class LearnedView(Vertical):
                 widget for i in range(len(digit.layers))
                 for widget in (Static(classes="layer-title", id=f"layer-title-{i}"),
                                Montage(id=f"layer-maps-{i}", mode=HALF)))
-        for i, (_, maps) in enumerate(digit.layers):
+        for i, layer in enumerate(digit.layers):
             self.query_one(f"#layer-maps-{i}", Montage).show(
-                [Tile(m, f"#{c}") for c, m in enumerate(maps)], heat_colours(maps))
+                [Tile(m, f"#{c}") for c, m in enumerate(layer.maps)], heat_colours(layer.maps))
         self.relabel()
 
     def select_filter(self, index: int) -> None:
@@ -254,7 +169,7 @@ class LearnedView(Vertical):
         digit = self.digit
         tiles = []
         if digit is not None and digit.layers:
-            tiles = [Tile(digit.layers[0][1][self.filter_index],
+            tiles = [Tile(digit.layers[0].maps[self.filter_index],
                           t("train.learned.filter_map_caption", filter=self.filter_index,
                             index=digit.guess.index))]
         self.query_one("#filter-map", Montage).show(
@@ -275,22 +190,24 @@ class LearnedView(Vertical):
         self.query_one("#filters-title", Static).update(tn(
             "train.learned.filters_title", out, layer=learned.layer, kh=kh, kw=kw,
             epoch=learned.epoch))
-        wrong = sum(not g.correct for g in learned.guesses)
+        report = learned.report
+        guesses = report.predictions
         self.query_one("#predictions-title", Static).update(t(
-            "train.learned.predictions_title", accuracy=f"{learned.accuracy * 100:.1f}",
-            total=learned.test_count, shown=len(learned.guesses), wrong=wrong))
-        right = int(np.trace(learned.confusion))
+            "train.learned.predictions_title", accuracy=f"{report.accuracy * 100:.1f}",
+            total=report.test_count, shown=len(guesses),
+            wrong=sum(not g.correct for g in guesses)))
+        right = int(np.trace(report.confusion))
         self.query_one("#confusion-title", Static).update(t(
-            "train.learned.confusion_title", total=learned.test_count, right=right,
-            wrong=learned.test_count - right))
+            "train.learned.confusion_title", total=report.test_count, right=right,
+            wrong=report.test_count - right))
         if digit is not None:
             guess = digit.guess
             self.query_one("#maps-title", Static).update(t(
                 "train.learned.maps_title", index=guess.index, label=guess.label))
-            for i, (name, maps) in enumerate(digit.layers):
-                c, h, w = maps.shape
+            for i, layer in enumerate(digit.layers):
+                c, h, w = layer.maps.shape
                 self.query_one(f"#layer-title-{i}", Static).update(tn(
-                    "train.learned.layer_title", c, layer=name, h=h, w=w))
+                    "train.learned.layer_title", c, layer=layer.name, h=h, w=w))
             self.query_one("#maps-digit", Montage).show(
                 [Tile(digit.network_input, t("train.learned.input_caption"))],
                 heat_colours(digit.network_input))

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label, ProgressBar, Static
 
 from convtui.i18n import t, tn
-from convtui.training.snapshot import RunSnapshot
+from convtui.training.run import Run
 from convtui.ui.train.charts import ChartsView
 
 
@@ -25,7 +25,7 @@ def percent(value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
-def headline(run: RunSnapshot | None) -> str:
+def headline(run: Run | None) -> str:
     """Which run and its settings, on one line."""
     if run is None:
         return t("train.progress.no_run")
@@ -34,7 +34,7 @@ def headline(run: RunSnapshot | None) -> str:
              status=t(f"train.status.{run.status}"))
 
 
-def state_line(run: RunSnapshot | None) -> str:
+def state_line(run: Run | None) -> str:
     """What the run is doing now, or how it ended, and what the user can do next."""
     if run is None:
         return t("train.progress.start_hint")
@@ -42,14 +42,14 @@ def state_line(run: RunSnapshot | None) -> str:
     if run.status == "failed":
         return t("train.progress.failed", message=run.error or "")
     if run.status == "finished":
-        return tn("train.progress.finished", run.epochs_done,
-                  accuracy=percent(run.test_accuracy or 0.0), epochs=run.epochs_done)
+        return tn("train.progress.finished", run.epochs_completed,
+                  accuracy=percent(run.test_accuracy or 0.0), epochs=run.epochs_completed)
     if run.status in ("stopped", "interrupted"):
-        return tn(f"train.progress.{run.status}", run.epochs_done, epochs=run.epochs_done)
+        return tn(f"train.progress.{run.status}", run.epochs_completed, epochs=run.epochs_completed)
     if run.status == "paused" and batch is not None:
         return t("train.progress.paused", epoch=batch["epoch"], batch=batch["batch"])
     if run.data is None:
-        download = run.download
+        download = run.last_download
         if download is not None:
             total = download["total"]
             return t("train.progress.downloading", file=download["file"],
@@ -71,7 +71,7 @@ BUTTON_LABELS = {"pause": "train.progress.pause", "resume": "train.progress.resu
                  "new-run": "train.end.new_run"}
 
 
-def shown_buttons(run: RunSnapshot | None) -> tuple[str, ...]:
+def shown_buttons(run: Run | None) -> tuple[str, ...]:
     """The buttons that do something for ``run`` now: a button that cannot act is not shown
     (a finished run offers no Pause, a running one no New run)."""
     if run is None:
@@ -108,7 +108,7 @@ class ProgressView(Vertical):
 
     def __init__(self) -> None:
         super().__init__(id="progress-view")
-        self.run: RunSnapshot | None = None
+        self.run: Run | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="run-headline")
@@ -125,7 +125,7 @@ class ProgressView(Vertical):
                              variant="error" if name == "stop" else "default")
         yield ChartsView()
 
-    def show(self, run: RunSnapshot | None, compare: RunSnapshot | None) -> None:
+    def show(self, run: Run | None, compare: Run | None) -> None:
         self.run = run
         batch = run.latest_batch if run is not None else None
         epochs = max(1, run.target_epochs) if run is not None else 1
@@ -135,7 +135,7 @@ class ProgressView(Vertical):
             batch_progress = batch["batch"]
         else:
             epoch_progress, batch_progress = 0.0, 0
-        if run is not None and run.epochs_done >= epochs:
+        if run is not None and run.epochs_completed >= epochs:
             epoch_progress = epochs
         self.query_one("#epoch-bar", ProgressBar).update(total=epochs, progress=epoch_progress)
         self.query_one("#batch-bar", ProgressBar).update(total=batches, progress=batch_progress)

@@ -3,36 +3,20 @@ newest first, to open one or pick it to compare with."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from textual.widgets import DataTable
 
 from convtui.i18n import t
-from convtui.training.runs import RunInfo
+from convtui.training.run import Run
+from convtui.training.runs_cli import epochs_text, model_text, started_text
 
 COLUMNS = ("mark", "name", "model", "started", "epochs", "accuracy", "status")
 
 
-def started_text(info: RunInfo) -> str:
-    """When the run's first job began, in local time ("-" before it ever ran)."""
-    started = info.history.started
-    return datetime.fromtimestamp(started).strftime("%Y-%m-%d %H:%M") if started else "-"
-
-
-def epochs_text(info: RunInfo) -> str:
-    config = info.config or {}
-    target = config.get("epochs")
-    return f"{info.epochs_completed}/{target}" if target else str(info.epochs_completed)
-
-
-def accuracy_text(info: RunInfo) -> str:
-    accuracy = info.test_accuracy
+def accuracy_text(run: Run) -> str:
+    accuracy = run.test_accuracy
     return f"{accuracy * 100:.1f}%" if accuracy is not None else "-"
-
-
-def model_text(info: RunInfo) -> str:
-    return str((info.config or {}).get("model", "?"))
 
 
 class RunsTable(DataTable):
@@ -42,14 +26,14 @@ class RunsTable(DataTable):
 
     def __init__(self) -> None:
         super().__init__(id="runs-table", cursor_type="row", zebra_stripes=True)
-        self.runs: list[RunInfo] = []
+        self.runs: list[Run] = []
         self._open: Path | None = None
         self._compare: Path | None = None
 
     def on_mount(self) -> None:
         self._rebuild()
 
-    def show(self, runs: list[RunInfo], open_run: Path | None, compare: Path | None) -> None:
+    def show(self, runs: list[Run], open_run: Path | None, compare: Path | None) -> None:
         self.runs, self._open, self._compare = runs, open_run, compare
         self._rebuild()
 
@@ -69,11 +53,10 @@ class RunsTable(DataTable):
         self.clear(columns=True)
         for column in COLUMNS:
             self.add_column("" if column == "mark" else t(f"train.runs.{column}"), key=column)
-        for info in self.runs:
-            mark = "▶" if info.path == self._open else "≈" if info.path == self._compare else ""
-            self.add_row(mark, info.name, model_text(info), started_text(info),
-                         epochs_text(info), accuracy_text(info), t(f"train.status.{info.status}"),
-                         key=str(info.path))
+        for run in self.runs:
+            mark = "▶" if run.path == self._open else "≈" if run.path == self._compare else ""
+            self.add_row(mark, run.name, model_text(run), started_text(run), epochs_text(run),
+                         accuracy_text(run), t(f"train.status.{run.status}"), key=str(run.path))
         if self.runs:
             self.move_cursor(row=min(max(row, 0), len(self.runs) - 1), animate=False)
 

@@ -1,9 +1,10 @@
 """Train: a CNN trained on MNIST in a background process, followed live.
 
-The job writes its event log; a thread worker tails it and posts snapshots that coalesce, so
-the panel draws at most the newest one however fast the job logs, and keeps following while
-the user is in other panels. What the network learned is computed from its checkpoints in
-another worker (the only place this panel imports torch).
+The job writes its event log; a thread worker tails it and posts the run as it stands
+(``RunUpdated``, which coalesces), so the panel draws at most the newest one however fast the
+job logs, and keeps following while the user is in other panels. What the network learned is
+computed from its checkpoints in another worker (the only place this panel imports torch).
+Workers tell the panel what they found only by posting messages (``messages``).
 """
 
 from __future__ import annotations
@@ -12,46 +13,55 @@ import contextlib
 import subprocess
 import time
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from convtui.i18n import plural_key, t
-from convtui.training.cli import config_from_args
+from convtui.i18n.wording import Phrase
 from convtui.training.config import TrainConfig
 from convtui.training.errors import TrainingError
 from convtui.training.events import EVENTS_FILE, EventTail
 from convtui.training.export import export_table, hparam_row, run_record
 from convtui.training.job import Job
-from convtui.training.preflight import DataSizes, Throughput, check_environment, measured_throughput
-from convtui.training.runs import RunInfo, delete_run, list_runs, request, run_info, runs_root
-from convtui.training.snapshot import RunSnapshot, load_snapshot, take_snapshot
+from convtui.training.launch import RunRequest, continue_run, start_new
+from convtui.training.preflight import check_environment, measured_throughput
+from convtui.training.resume import PANEL_WORDS, resumed_config
+from convtui.training.run import ACTIVE, Run, delete_run, list_runs, read_run
+from convtui.training.runs import live_job, request, runs_root
+from convtui.ui.panel.messages import OpenInStepper, QuitGuard
 from convtui.ui.panel.screen import PanelScreen
+from convtui.ui.panel.worded import Worded
 from convtui.ui.train.confirm import DeleteRunScreen, ExportRunsScreen, StartRunScreen
-from convtui.ui.train.form import FormError, RunForm, RunRequest
+from convtui.ui.train.form import FormError, RunForm
 from convtui.ui.train.hparams import HParamsTable
-from convtui.ui.train.jobs import continue_run, live_pid, resume_config, start_new
-from convtui.ui.train.learned import (
-    LEARNED_TABS,
-    DigitMaps,
-    Guess,
-    Learned,
-    LearnedView,
-    compute_digit,
-    compute_learned,
+from convtui.ui.train.learned import LEARNED_TABS, LearnedView
+from convtui.ui.train.messages import (
+    CompareLoaded,
+    DigitReady,
+    JobStarted,
+    LearnedFailed,
+    LearnedReady,
+    RunsLoaded,
+    RunToFollow,
+    RunUpdated,
+    StartChecked,
+    StartFailed,
+    StatusSaid,
 )
 from convtui.ui.train.progress import ProgressView
 from convtui.ui.train.quit import LEAVE, STOP, QuitTrainingScreen
 from convtui.ui.train.runs import RunsTable
 from convtui.ui.widgets.montage import Montage
+
+if TYPE_CHECKING:  # insight imports torch: only the workers that compute import it
+    from convtui.training.insight import Learned, Prediction
 
 #: Seconds between two reads of the log while following a run.
 POLL_S = 0.5
@@ -63,29 +73,11 @@ REAP_WAIT_S = 30.0
 TAB_KEYS = {"new": "n", "progress": "g", "learned": "l", "runs": "r"}
 #: The guided tour's run: small enough to finish in seconds on a laptop CPU.
 TOUR_LIMIT_TRAIN, TOUR_LIMIT_TEST, TOUR_LOG_EVERY = 6000, 1000, 2
-
-
-class RunUpdated(Message):
-    """The followed run's newest state; a newer one replaces it if it has not been drawn."""
-
-    def __init__(self, snapshot: RunSnapshot) -> None:
-        super().__init__()
-        self.snapshot = snapshot
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, RunUpdated) and message.snapshot.path == self.snapshot.path
-
-
-class LearnedReady(Message):
-    def __init__(self, learned: Learned, digit: DigitMaps) -> None:
-        super().__init__()
-        self.learned, self.digit = learned, digit
-
-
-class DigitReady(Message):
-    def __init__(self, digit: DigitMaps) -> None:
-        super().__init__()
-        self.digit = digit
+#: What each request to a job asks: the statuses of the open run it is for, and what the status
+#: line says once it is asked (pause, resume, stop).
+REQUESTS = {"pause": (("running",), "train.status_line.pause_asked"),
+            "resume": (("paused",), "train.status_line.resume_asked"),
+            "stop": (ACTIVE, "train.status_line.stop_asked")}
 
 
 class TrainScreen(PanelScreen):
@@ -124,12 +116,11 @@ class TrainScreen(PanelScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.run: RunSnapshot | None = None  # the open run, as last drawn
-        self.compare: RunSnapshot | None = None
+        self.run: Run | None = None  # the open run, as last drawn
+        self.compare: Run | None = None
         self.jobs: dict[Path, Job] = {}  # jobs this panel started (reaped when they exit)
         self.session_runs: set[Path] = set()  # runs started or attached to in this app
         self._learned_key: tuple[Path, int] | None = None  # checkpoint the view shows/computes
-        self._status: tuple[str, dict[str, Any], bool] = ("train.status_line.ready", {}, False)
         # (run, status) while the status line speaks of that run in that status: a message
         # such as "Resume asked" is no longer true once the run's status changes
         self._status_holds: tuple[Path, str] | None = None
@@ -139,11 +130,10 @@ class TrainScreen(PanelScreen):
 
     # layout ------------------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
-        options = self.app.options
+        launch = self.launch
         with TabbedContent(id="train-tabs", initial="new"):
             with TabPane("", id="new"), VerticalScroll(id="new-scroll"):
-                yield RunForm(self._initial_config(), None if getattr(options, "resume", None)
-                              else getattr(options, "run_dir", None))
+                yield RunForm(self._initial_config(), None if launch.resume else launch.run_dir)
             with TabPane("", id="progress"):
                 yield ProgressView()
             with TabPane("", id="learned"):
@@ -152,23 +142,20 @@ class TrainScreen(PanelScreen):
                 yield Static(id="runs-hint")
                 yield RunsTable()
                 yield HParamsTable()
-        yield Static(id="status")
+        yield Worded(Phrase("train.status_line.ready"), id="status")
 
     def _initial_config(self) -> TrainConfig:
         """The command line's options over the defaults (bad ones were refused by argparse).
         Options given with --resume are for that run: a new run starts from the defaults."""
-        if getattr(self.app.options, "resume", None):
+        if self.launch.resume:
             return TrainConfig()
-        return config_from_args(self.app.options)
+        return TrainConfig(**self.launch.train_options)  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
-        guards = getattr(self.app, "quit_guards", None)
-        if guards is not None:
-            guards.append(self.confirm_quit)
+        self.post_message(QuitGuard(self.confirm_quit))
         self.relabel()
         self.query_one(ProgressView).show(None, None)
-        resume = getattr(self.app.options, "resume", None)
-        if resume:
+        if resume := self.launch.resume:
             self._activate("progress")
             self.resume_from_command_line(Path(resume).expanduser())
 
@@ -186,27 +173,22 @@ class TrainScreen(PanelScreen):
         self.query_one(RunsTable).relabel()
         self.query_one(HParamsTable).relabel()
         self.query_one("#runs-hint", Static).update(t("train.delete.hint", folder=str(runs_root())))
-        self._draw_status()
 
     def say(self, key: str, error: bool = False, *, holds_while: tuple[Path, str] | None = None,
             **params: Any) -> None:
         """Put a message on the status line (kept as a key, so F2 translates it).
         ``holds_while`` (run, status): the message is about that run in that status, and is
         cleared when the run's status changes."""
-        self._status = (key, params, error)
         self._status_holds = holds_while
-        self._draw_status()
+        self.query_one("#status", Worded).say(Phrase(key, params), error)
 
-    def _clear_stale_status(self, snapshot: RunSnapshot) -> None:
+    def on_status_said(self, message: StatusSaid) -> None:
+        self.say(message.key, message.error, holds_while=message.holds_while, **message.params)
+
+    def _clear_stale_status(self, run: Run) -> None:
         holds = self._status_holds
-        if holds is not None and holds[0] == snapshot.path and holds[1] != snapshot.status:
+        if holds is not None and holds[0] == run.path and holds[1] != run.status:
             self.say("train.status_line.ready")
-
-    def _draw_status(self) -> None:
-        key, params, error = self._status
-        status = self.query_one("#status", Static)
-        status.update(Text(t(key, **params)))  # plain: messages hold paths, "[extra]"
-        status.set_class(error, "error")
 
     # tabs ----------------------------------------------------------------------------------
     @property
@@ -251,13 +233,11 @@ class TrainScreen(PanelScreen):
         if action == "start":
             return tab == "new"
         run = self.run
-        if action in ("pause", "resume", "continue_run"):
-            wanted = {"pause": run is not None and run.status == "running",
-                      "resume": run is not None and run.status == "paused",
-                      "continue_run": run is not None and run.can_continue}
-            return tab in ("progress", "learned") and wanted[action]
-        if action == "stop":
-            return tab in ("progress", "learned") and run is not None and run.active
+        if action in REQUESTS:
+            return tab in ("progress", "learned") and run is not None \
+                and run.status in REQUESTS[action][0]
+        if action == "continue_run":
+            return tab in ("progress", "learned") and run is not None and run.can_continue
         if action in ("compare", "delete_run"):
             return tab == "runs" and not self.query_one(HParamsTable).display
         if action in ("hparams", "export_runs"):
@@ -302,46 +282,48 @@ class TrainScreen(PanelScreen):
     def check_start(self, run: RunRequest) -> None:
         """The data (downloaded first when it may be) and the device, off the UI thread."""
         def progress(name: str, done: int, total: int | None) -> None:
-            self.app.call_from_thread(
-                self.say, "train.progress.downloading", file=name, done=f"{done / 1e6:.1f}",
-                total=f"{total / 1e6:.1f}" if total else "?")
+            self.post_message(StatusSaid(
+                "train.progress.downloading", file=name, done=f"{done / 1e6:.1f}",
+                total=f"{total / 1e6:.1f}" if total else "?"))
 
         try:
             sizes = check_environment(run.config, progress)
         except TrainingError as err:
-            self.app.call_from_thread(self._start_failed, err.message)
+            self.post_message(StartFailed(err.message))
             return
         speed = measured_throughput(run.config, list_runs())
-        self.app.call_from_thread(self._confirm_start, run, sizes, speed)
+        self.post_message(StartChecked(run, sizes, speed))
 
-    def _confirm_start(self, run: RunRequest, sizes: DataSizes, speed: Throughput | None
-                       ) -> None:
+    def on_start_checked(self, message: StartChecked) -> None:
+        run = message.run
+
         def chosen(start: bool | None) -> None:
             if start:
                 self.say("train.status_line.starting")
-                self.launch(run)
+                self.start_job(run)
             else:
                 self.say("train.start.cancelled")
 
         self.say("train.start.asking")
-        self.app.push_screen(StartRunScreen(run.config, sizes, speed), chosen)
+        self.app.push_screen(StartRunScreen(run.config, message.sizes, message.speed), chosen)
 
     @work(thread=True, exclusive=True, group="start")
-    def launch(self, run: RunRequest) -> None:
+    def start_job(self, run: RunRequest) -> None:
         try:
             job = start_new(run)
         except TrainingError as err:
-            self.app.call_from_thread(self._start_failed, err.message)
+            self.post_message(StartFailed(err.message))
             return
-        self.app.call_from_thread(self._started, job)
+        self.post_message(JobStarted(job))
 
-    def _start_failed(self, message: str) -> None:
+    def on_start_failed(self, message: StartFailed) -> None:
         self._field_error = False
-        self.query_one(RunForm).show_error(message)
+        self.query_one(RunForm).show_error(message.message)
         self._activate("new")
         self.say("train.status_line.not_started", error=True)
 
-    def _started(self, job: Job) -> None:
+    def on_job_started(self, message: JobStarted) -> None:
+        job = message.job
         self.jobs[job.run_dir] = job
         self.attach(job.run_dir)
         self.say("train.status_line.started", name=job.run_dir.name, pid=job.pid,
@@ -352,10 +334,9 @@ class TrainScreen(PanelScreen):
         the user presses Start)."""
         if preset not in self.PRESETS:
             super().show_preset(preset)
-        options = self.app.options
         self.query_one(RunForm).fill(TrainConfig(
             model="tiny", epochs=1, limit_train=TOUR_LIMIT_TRAIN, limit_test=TOUR_LIMIT_TEST,
-            log_every=TOUR_LOG_EVERY, seed=0, data_dir=getattr(options, "data_dir", None)))
+            log_every=TOUR_LOG_EVERY, seed=0, data_dir=self.launch.data_dir))
         self.action_show_tab("new")
         self.query_one("#start", Button).focus()
         self.say("train.status_line.preset_tiny")
@@ -368,16 +349,19 @@ class TrainScreen(PanelScreen):
             self.query_one(LearnedView).clear("train.learned.waiting")
             self._learned_key = None
         self._following = run_dir
-        if live_pid(run_dir) is not None:
+        if live_job(run_dir) is not None:
             self.session_runs.add(run_dir)
         self.follow(run_dir)
         self._activate("progress")
         self.set_focus(None)
         self.query_one(RunsTable).mark(run_dir, self.compare.path if self.compare else None)
 
+    def on_run_to_follow(self, message: RunToFollow) -> None:
+        self.attach(message.path)
+
     @work(thread=True, exclusive=True, group="tail")
     def follow(self, run_dir: Path) -> None:
-        """Tail the log until the run has no job left, posting a snapshot on every change."""
+        """Tail the log until the run has no job left, posting the run on every change."""
         worker = get_current_worker()
         tail = EventTail(run_dir / EVENTS_FILE)
         shown: tuple[int, str, int | None] | None = None
@@ -385,18 +369,18 @@ class TrainScreen(PanelScreen):
         while not worker.is_cancelled:
             self._reap()
             tail.poll()
-            snapshot = take_snapshot(run_dir, tail.history)
-            if not snapshot.active:  # the job has gone: its last words are in the log now
+            run = read_run(run_dir, tail.history)
+            if not run.active:  # the job has gone: its last words are in the log now
                 tail.poll()
-                snapshot = take_snapshot(run_dir, tail.history)
-            state = (tail.offset, snapshot.status, snapshot.pid)
+                run = read_run(run_dir, tail.history)
+            state = (tail.offset, run.status, run.pid)
             # A new status at once; new progress at most every REDRAW_S (a person reading
             # charts needs no more, and the job gets the CPU).
             if shown is None or state[1:] != shown[1:] or (
                     state != shown and time.monotonic() - posted >= REDRAW_S):
                 shown, posted = state, time.monotonic()
-                self.post_message(RunUpdated(snapshot))
-            if not snapshot.active:
+                self.post_message(RunUpdated(run))
+            if not run.active:
                 break
             time.sleep(POLL_S)
         job = self.jobs.get(run_dir)
@@ -411,32 +395,31 @@ class TrainScreen(PanelScreen):
         for job in list(self.jobs.values()):
             job.process.poll()
 
-    @on(RunUpdated)
-    def run_updated(self, event: RunUpdated) -> None:
-        snapshot = event.snapshot
-        if snapshot.path != self._following:
+    def on_run_updated(self, message: RunUpdated) -> None:
+        run = message.run
+        if run.path != self._following:
             return  # posted before the user opened another run
         before = self.run.status if self.run is not None else None
-        previous = self.run if self.run is not None and self.run.path == snapshot.path else None
-        self.run = snapshot
-        self._clear_stale_status(snapshot)
-        self._say_damage(snapshot, previous)
-        if snapshot.active:
-            self.session_runs.add(snapshot.path)
+        previous = self.run if self.run is not None and self.run.path == run.path else None
+        self.run = run
+        self._clear_stale_status(run)
+        self._say_damage(run, previous)
+        if run.active:
+            self.session_runs.add(run.path)
         if not self.is_current:  # drawn when the user comes back (on_screen_resume)
             self._stale = True
             return
-        self._draw_run(status_changed=snapshot.status != before)
+        self._draw_run(status_changed=run.status != before)
 
-    def _say_damage(self, snapshot: RunSnapshot, previous: RunSnapshot | None) -> None:
-        """A deleted folder or unreadable lines in the log are said once each: the screen
-        keeps what was read, and the user learns why nothing more comes."""
-        if snapshot.gone:
+    def _say_damage(self, run: Run, previous: Run | None) -> None:
+        """A deleted folder or lost lines of the log are said once each: the screen keeps
+        what was read, and the user learns why nothing more comes."""
+        if run.gone:
             if previous is None or not previous.gone:
-                self.say("train.status_line.run_gone", error=True, name=snapshot.name)
-        elif snapshot.unreadable > (previous.unreadable if previous is not None else 0):
-            self.say("train.status_line.log_damaged", error=True, name=snapshot.name,
-                     count=snapshot.unreadable)
+                self.say("train.status_line.run_gone", error=True, name=run.name)
+        elif run.lost_lines > (previous.lost_lines if previous is not None else 0):
+            self.say("train.status_line.log_damaged", error=True, name=run.name,
+                     count=run.lost_lines)
 
     def _notice_gone(self) -> None:
         """The open run's folder deleted since it was last read: say so, offer no Continue."""
@@ -462,20 +445,21 @@ class TrainScreen(PanelScreen):
             self._draw_run()
 
     # pause, resume, stop -----------------------------------------------------------------------
-    def action_pause(self) -> None:
-        """Pause the running job (``check_action`` allows it only then)."""
+    def _ask_job(self, action: str) -> None:
+        """Ask the open run's job to pause, resume or stop, if the run's status allows it
+        (see REQUESTS); the job acts between batches, and the status line says it was asked
+        until the run's status changes."""
         run = self.run
-        if run is not None and run.status == "running":
-            request(run.path, "pause")
-            self.say("train.status_line.pause_asked", name=run.name,
-                     holds_while=(run.path, run.status))
+        statuses, said = REQUESTS[action]
+        if run is not None and run.status in statuses:
+            request(run.path, action)
+            self.say(said, name=run.name, holds_while=(run.path, run.status))
+
+    def action_pause(self) -> None:
+        self._ask_job("pause")
 
     def action_resume(self) -> None:
-        run = self.run
-        if run is not None and run.status == "paused":
-            request(run.path, "resume")
-            self.say("train.status_line.resume_asked", name=run.name,
-                     holds_while=(run.path, run.status))
+        self._ask_job("resume")
 
     def action_continue_run(self) -> None:
         """Continue a run that ended early from its last checkpoint."""
@@ -483,14 +467,10 @@ class TrainScreen(PanelScreen):
         if run is not None and run.can_continue:
             self.say("train.status_line.continuing", name=run.name,
                      holds_while=(run.path, run.status))
-            self.continue_job(run.path, None)
+            self.continue_job(run.path)
 
     def action_stop(self) -> None:
-        run = self.run
-        if run is not None and run.active:
-            request(run.path, "stop")
-            self.say("train.status_line.stop_asked", name=run.name,
-                     holds_while=(run.path, run.status))
+        self._ask_job("stop")
 
     @on(Button.Pressed, "#pause")
     def pause_pressed(self) -> None:
@@ -513,39 +493,43 @@ class TrainScreen(PanelScreen):
         self.action_show_tab("new")
 
     @work(thread=True, exclusive=True, group="start")
-    def continue_job(self, run_dir: Path, config: TrainConfig | None) -> None:
-        try:
-            job = continue_run(run_dir, config)
-        except TrainingError as err:
-            self.app.call_from_thread(self.say, "train.status_line.error", True,
-                                      message=err.message)
-            self.app.call_from_thread(self.attach, run_dir)
-            return
-        if job is None:
-            self.app.call_from_thread(self.say, "train.status_line.already_finished",
-                                      name=run_dir.name, holds_while=(run_dir, "finished"))
-            self.app.call_from_thread(self.attach, run_dir)
-            return
-        self.app.call_from_thread(self._started, job)
+    def continue_job(self, run_dir: Path) -> None:
+        """Train the open run further, as it was set up."""
+        self._continue(run_dir, None)
 
     @work(thread=True, exclusive=True, group="start")
     def resume_from_command_line(self, run_dir: Path) -> None:
         """`convtui train --resume RUN_DIR`: follow the run if a job is on it, else continue it
-        (with the changes the options ask for)."""
+        (with the changes the options ask for: changes it refuses are said, the run not
+        opened)."""
         try:
-            info = run_info(run_dir)
-            if info.status in ("running", "paused"):
-                self.app.call_from_thread(self.attach, run_dir)
-                self.app.call_from_thread(self.say, "train.status_line.attached",
-                                          name=run_dir.name, pid=info.pid,
-                                          holds_while=(run_dir, info.status))
+            run = read_run(run_dir)
+            if run.active:
+                self.post_message(RunToFollow(run_dir))
+                self.post_message(StatusSaid("train.status_line.attached", name=run_dir.name,
+                                             pid=run.pid, holds_while=(run_dir, run.status)))
                 return
-            config = resume_config(run_dir, self.app.options)
+            config = resumed_config(run_dir, self.launch.train_options, PANEL_WORDS)
         except TrainingError as err:
-            self.app.call_from_thread(self.say, "train.status_line.error", True,
-                                      message=err.message)
+            self.post_message(StatusSaid("train.status_line.error", True, message=err.message))
             return
-        self.app.call_from_thread(self.continue_job, run_dir, config)
+        self._continue(run_dir, config)
+
+    def _continue(self, run_dir: Path, config: TrainConfig | None) -> None:
+        """(In a worker.) Start a job that trains ``run_dir`` further with ``config`` (default:
+        its own); when none starts, say why and open the run as it is."""
+        try:
+            job = continue_run(run_dir, config)
+        except TrainingError as err:
+            said = StatusSaid("train.status_line.error", True, message=err.message)
+        else:
+            if job is not None:
+                self.post_message(JobStarted(job))
+                return
+            said = StatusSaid("train.status_line.already_finished", name=run_dir.name,
+                              holds_while=(run_dir, "finished"))
+        self.post_message(said)
+        self.post_message(RunToFollow(run_dir))
 
     # learned -----------------------------------------------------------------------------------
     def refresh_learned(self) -> None:
@@ -568,42 +552,44 @@ class TrainScreen(PanelScreen):
     @work(thread=True, exclusive=True, group="learned")
     def learn(self, run_dir: Path, guess_index: int) -> None:
         try:
+            from convtui.training.insight import compute_digit, compute_learned
+
             learned = compute_learned(run_dir)
-            guess = learned.guesses[min(guess_index, len(learned.guesses) - 1)]
-            digit = compute_digit(learned, guess)
+            guesses = learned.report.predictions
+            digit = compute_digit(learned, guesses[min(guess_index, len(guesses) - 1)])
         except TrainingError as err:
-            self.app.call_from_thread(self._learned_failed, err.message)
+            self.post_message(LearnedFailed(err.message))
             return
         except ImportError as err:
-            self.app.call_from_thread(self._learned_failed, str(err))
+            self.post_message(LearnedFailed(str(err)))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(LearnedReady(learned, digit))
 
-    def _learned_failed(self, message: str) -> None:
+    def on_learned_failed(self, message: LearnedFailed) -> None:
         self._learned_key = None
-        self.query_one(LearnedView).clear("train.learned.failed", message=message)
+        self.query_one(LearnedView).clear("train.learned.failed", message=message.message)
 
-    @on(LearnedReady)
-    async def learned_ready(self, event: LearnedReady) -> None:
-        if self.run is None or event.learned.run_dir != self.run.path:
+    async def on_learned_ready(self, message: LearnedReady) -> None:
+        if self.run is None or message.learned.run_dir != self.run.path:
             return
         view = self.query_one(LearnedView)
-        view.show_learned(event.learned)
-        await view.show_digit(event.digit)
+        view.show_learned(message.learned)
+        await view.show_digit(message.digit)
         self.refresh_bindings()
 
     @work(thread=True, exclusive=True, group="digit")
-    def look_at(self, learned: Learned, guess: Guess) -> None:
+    def look_at(self, learned: Learned, guess: Prediction) -> None:
+        from convtui.training.insight import compute_digit
+
         digit = compute_digit(learned, guess)
         if not get_current_worker().is_cancelled:
             self.post_message(DigitReady(digit))
 
-    @on(DigitReady)
-    async def digit_ready(self, event: DigitReady) -> None:
+    async def on_digit_ready(self, message: DigitReady) -> None:
         view = self.query_one(LearnedView)
         if view.learned is not None:
-            await view.show_digit(event.digit)
+            await view.show_digit(message.digit)
 
     def action_filter(self, delta: int) -> None:
         view = self.query_one(LearnedView)
@@ -613,7 +599,7 @@ class TrainScreen(PanelScreen):
     def action_digit(self, delta: int) -> None:
         view = self.query_one(LearnedView)
         if view.learned is not None:
-            self.choose_guess((view.guess_index + delta) % len(view.learned.guesses))
+            self.choose_guess((view.guess_index + delta) % len(view.learned.report.predictions))
 
     def choose_guess(self, index: int) -> None:
         view = self.query_one(LearnedView)
@@ -623,7 +609,7 @@ class TrainScreen(PanelScreen):
         montage = view.query_one("#guesses", Montage)
         montage.set_reactive(Montage.selected, index)
         montage.refresh()
-        self.look_at(view.learned, view.learned.guesses[index])
+        self.look_at(view.learned, view.learned.report.predictions[index])
 
     @on(Montage.Selected, "#filter-bank")
     def filter_clicked(self, event: Montage.Selected) -> None:
@@ -637,7 +623,7 @@ class TrainScreen(PanelScreen):
     async def stepper_pressed(self) -> None:
         await self.action_open_in_stepper()
 
-    async def action_open_in_stepper(self) -> None:
+    def action_open_in_stepper(self) -> None:
         """Send the selected filter and the selected digit (as the network sees it) to the
         Stepper, to step a trained kernel across a real digit."""
         view = self.query_one(LearnedView)
@@ -650,27 +636,26 @@ class TrainScreen(PanelScreen):
         label = t("train.learned.stepper_label", filter=view.filter_index,
                   index=digit.guess.index, digit=digit.guess.label, run=learned.run_dir.name,
                   epoch=learned.epoch)
-        await self.app.switch_mode("stepper")
-        self.app.screen.load_arrays(image, kernel, label, normalised=True)
+        self.post_message(OpenInStepper(image, kernel, label, normalised=True))
 
     # runs --------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="runs")
     def load_runs(self) -> None:
         runs = list_runs()
         extra = [self.run.path] if self.run is not None else []
-        known = {info.path for info in runs}
-        runs += [run_info(path) for path in extra if path not in known]
+        known = {run.path for run in runs}
+        runs += [read_run(path) for path in extra if path not in known]
         rows = []
-        for info in runs:
+        for run in runs:
             with contextlib.suppress(TrainingError):  # a broken config: listed, not tabled
-                rows.append(hparam_row(run_record(info)))
+                rows.append(hparam_row(run_record(run)))
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_runs, runs, rows)
+            self.post_message(RunsLoaded(runs, rows))
 
-    def _show_runs(self, runs: list[RunInfo], rows: list[dict[str, Any]]) -> None:
-        self.query_one(RunsTable).show(runs, self.run.path if self.run else None,
+    def on_runs_loaded(self, message: RunsLoaded) -> None:
+        self.query_one(RunsTable).show(message.runs, self.run.path if self.run else None,
                                        self.compare.path if self.compare else None)
-        self.query_one(HParamsTable).show(rows)
+        self.query_one(HParamsTable).show(message.rows)
 
     def action_hparams(self) -> None:
         """Switch the Runs tab between the runs list and the hyperparameter table."""
@@ -698,10 +683,10 @@ class TrainScreen(PanelScreen):
         try:
             count = export_table(path)
         except TrainingError as err:
-            self.app.call_from_thread(self.say, "train.export.failed", True, message=err.message)
+            self.post_message(StatusSaid("train.export.failed", True, message=err.message))
             return
-        self.app.call_from_thread(self.say, plural_key("training.export.written", count),
-                                  count=count, path=str(path))
+        self.post_message(StatusSaid(plural_key("training.export.written", count), count=count,
+                                     path=str(path)))
 
     @on(DataTable.RowSelected, "#runs-table")
     def run_chosen(self, event: DataTable.RowSelected) -> None:
@@ -750,13 +735,12 @@ class TrainScreen(PanelScreen):
 
     @work(thread=True, exclusive=True, group="compare")
     def load_compare(self, path: Path) -> None:
-        snapshot = load_snapshot(path)
-        self.app.call_from_thread(self._compare_loaded, snapshot)
+        self.post_message(CompareLoaded(read_run(path)))
 
-    def _compare_loaded(self, snapshot: RunSnapshot) -> None:
-        self.compare = snapshot
+    def on_compare_loaded(self, message: CompareLoaded) -> None:
+        self.compare = message.run
         self._redraw_comparison()
-        self.say("train.status_line.compare_on", name=snapshot.name)
+        self.say("train.status_line.compare_on", name=message.run.name)
 
     def _redraw_comparison(self) -> None:
         self.query_one(ProgressView).show(self.run, self.compare)
@@ -767,7 +751,7 @@ class TrainScreen(PanelScreen):
     def live_runs(self) -> list[Path]:
         """Runs started or attached to in this app whose job is still running."""
         self._reap()
-        return sorted(run for run in self.session_runs if live_pid(run) is not None)
+        return sorted(run for run in self.session_runs if live_job(run) is not None)
 
     def confirm_quit(self) -> bool:
         """Called when the user quits: ask what to do with live jobs. True: the dialog took

@@ -17,6 +17,7 @@ from textual.widgets import Input, Static, TabPane
 from convtui.core.examples import random_integers
 from convtui.fields import FieldError, parse_pair, show_pair
 from convtui.i18n import t
+from convtui.i18n.wording import Phrase
 from convtui.lessons.backward import SCATTER
 from convtui.lessons.transposed import PRESETS, TransposedLesson, preset
 from convtui.ui.numbers import fmt
@@ -236,7 +237,7 @@ class TransposedScreen(LessonPanel[TransposedLesson]):
     def edit_cell(self, event: HeatGrid.EditRequested) -> None:
         on_input = event.grid.id == "input-grid"
         if not on_input and self.lesson.reading != SCATTER:
-            self.update_status(t("transposed.rotated_is_derived"))
+            self.update_status(Phrase("transposed.rotated_is_derived"))
             return
         i, j = event.row, event.col
         array = self.lesson.x if on_input else self.lesson.kernel

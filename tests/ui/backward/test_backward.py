@@ -20,8 +20,7 @@ from convtui.lessons.backward import EDITED, ONE_HOT, RANDOM, SUM_OF_SQUARES, Ba
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.backward.screen import BackwardScreen
 from convtui.ui.numbers import fmt
-from tests.ui.conftest import SIZE, grid_rows, text_of
-from tests.ui.stepper.test_stepper import set_field
+from tests.ui.conftest import SIZE, grid_rows, set_field, set_fields, settle, text_of, to_the_grids
 
 SETTINGS = [
     {},
@@ -40,8 +39,7 @@ def engine(lesson: BackwardLesson) -> tuple[list[list[str]], list[list[str]], st
 
 
 async def apply_settings(pilot, fields: dict[str, str]) -> None:
-    for field, value in fields.items():
-        await set_field(pilot, field, value)
+    await set_fields(pilot, fields)
     if fields:
         await pilot.press("escape")
     await pilot.pause()
@@ -121,8 +119,7 @@ async def test_the_output_gradient_choices() -> None:
         screen.query_one("#grad-grid").focus()
         await pilot.press("enter", "backspace", "backspace", "7", "enter")
         await pilot.pause()
-        screen.set_focus(None)
-        await pilot.pause()
+        await to_the_grids(pilot)
         assert screen.lesson.gradient == EDITED
         assert grid_rows(app, "#grad-grid")[0][0] == "7"
         assert "edited by hand" in text_of(app, "#bw-note")
@@ -153,8 +150,7 @@ async def test_check_with_pytorch_agrees_and_goes_stale_on_a_change_not_a_toggle
     app = ConvtuiApp("backward")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r", "c")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         result = text_of(app, "#check-result")
         assert app.screen.query_one("#views", TabbedContent).active == "code"
         for name, cells in (("x.grad (grad_input)", 25), ("conv.weight.grad (grad_weight)", 9)):
@@ -213,15 +209,13 @@ async def test_editing_x_and_w_and_the_gather_grids_are_derived() -> None:
         screen.query_one("#kernel-grid").focus()
         await pilot.press("enter", "backspace", "3", "enter")
         await pilot.pause()
-        screen.set_focus(None)
-        await pilot.pause()
+        await to_the_grids(pilot)
         assert screen.lesson.kernel[0, 0] == 3
         assert grid_rows(app, "#result-grid")[0][:3] == ["3", "0", "1"]  # g[0,0] stamps W
         screen.query_one("#input-grid").focus()
         await pilot.press("enter", "backspace", "9", "enter")
         await pilot.pause()
-        screen.set_focus(None)
-        await pilot.pause()
+        await to_the_grids(pilot)
         assert screen.lesson.x[0, 0] == 9
         await pilot.press("v")
         screen.query_one("#kernel-grid").focus()

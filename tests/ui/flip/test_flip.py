@@ -11,11 +11,20 @@ from convtui.ui.flip.screen import FlipScreen
 from convtui.ui.panel.edit_cell import EditCellScreen
 from convtui.ui.pool.screen import PoolScreen
 from convtui.ui.widgets.grid import HeatGrid
-from tests.ui.conftest import SIZE, click_cell, grid_rows, text_of
+from tests.ui.conftest import (
+    LECTURE_OUT,
+    SIZE,
+    check_with_pytorch,
+    choose,
+    click_cell,
+    grid_rows,
+    open_settings,
+    set_field,
+    text_of,
+    to_the_grids,
+)
 from tests.ui.lesson_scripts import code_tab_prints_the_grids
-from tests.ui.stepper.test_stepper import set_field
 
-LECTURE_OUT = [["8", "9", "8"], ["8", "5", "9"], ["6", "5", "5"]]
 OUTPUTS = ("#corr-grid", "#conv-grid", "#diff-grid")
 
 
@@ -30,11 +39,7 @@ def negated(rows: list[list[str]]) -> list[list[str]]:
 
 async def choose_example(pilot, name: str) -> None:
     """Pick an example in the settings (opened if needed), then leave them for the grids."""
-    if not pilot.app.screen.query_one("#settings").display:
-        await pilot.press("s")
-        await pilot.pause()
-    pilot.app.screen.query_one("#example", Select).value = name
-    await pilot.pause()
+    await choose(pilot, "example", name)
     pilot.app.screen.set_focus(None)
 
 
@@ -214,13 +219,11 @@ async def test_editing_a_weight_breaks_the_symmetry() -> None:
         field.value = ""
         await pilot.press("5", "enter")
         await pilot.pause()
-        app.screen.set_focus(None)
-        await pilot.pause()
+        await to_the_grids(pilot)
         assert grid_rows(app, "#kernel-grid")[0] == ["5", "0", "1"]
         assert grid_rows(app, "#rotated-grid")[2] == ["1", "0", "5"]
         assert "edited" in text_of(app, "#status")
-        await pilot.press("s")
-        await pilot.pause()
+        await open_settings(pilot)
         assert app.screen.query_one("#example", Select).value == "edited"
         assert "differ in" in text_of(app, "#flip-verdict")
 
@@ -232,10 +235,7 @@ async def test_check_with_pytorch_agrees_on_both_outputs() -> None:
         await set_field(pilot, "stride", "2")
         await set_field(pilot, "padding", "1")
         app.screen.set_focus(None)
-        await pilot.press("c")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        lines = text_of(app, "#check-result").splitlines()
+        lines = (await check_with_pytorch(pilot)).splitlines()
         assert lines[0].startswith("✓ cross-correlation: PyTorch")
         assert lines[1].startswith("✓ convolution (W rotated): PyTorch")
         assert all("agrees on all 9 output cells" in line for line in lines)
@@ -271,8 +271,7 @@ async def test_e_cycles_through_the_examples() -> None:
         assert seen == ["box blur (symmetric)", "sobel x (signs flip)",
                         "random kernel (asymmetric)", "impulse input",
                         "numbered kernel 1…9 (asymmetric)", "lecture kernel (symmetric)"]
-        await pilot.press("s")
-        await pilot.pause()  # the settings open on the example shown
+        await open_settings(pilot)  # the settings open on the example shown
         example = app.screen.query_one("#example", Select)
         assert example.value == "lecture"
         assert example.query_one("SelectCurrent").label == "lecture kernel (symmetric)"

@@ -8,8 +8,18 @@ from textual.widgets import Input, Label, Select, TabbedContent
 
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.widgets.grid import HeatGrid
-from tests.ui.conftest import SIZE, click_cell, grid_rows, text_of
-from tests.ui.stepper.test_stepper import set_field
+from tests.ui.conftest import (
+    SIZE,
+    check_with_pytorch,
+    choose,
+    click_cell,
+    grid_rows,
+    help_in,
+    open_preset,
+    set_field,
+    switch_language,
+    text_of,
+)
 
 GRIDS = ("#input-grid", "#kernel-grid", "#rotated-grid", "#corr-grid", "#conv-grid",
          "#diff-grid")
@@ -42,10 +52,7 @@ def footer_labels(app) -> set[str]:
 async def test_f2_redraws_every_text_in_korean_and_back_keeping_the_lesson() -> None:
     app = ConvtuiApp("flip")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("s")
-        await pilot.pause()
-        app.screen.query_one("#example", Select).value = "sobel"
-        await pilot.pause()
+        await choose(pilot, "example", "sobel")
         await set_field(pilot, "padding", "1")
         app.screen.set_focus(None)
         await pilot.press("right", "right", "w")
@@ -54,8 +61,7 @@ async def test_f2_redraws_every_text_in_korean_and_back_keeping_the_lesson() -> 
         assert before["step"] == 2 and before["settings open"]
         assert "step 3/25" in text_of(app, "#status")
 
-        app.action_switch_language("ko")
-        await pilot.pause()
+        await switch_language(pilot, "ko")
         assert shown(app) == before
         status = text_of(app, "#status")
         assert status.startswith("단계 3/25 · corr[0,2] = ")
@@ -80,8 +86,7 @@ async def test_f2_redraws_every_text_in_korean_and_back_keeping_the_lesson() -> 
         assert example.query_one("SelectCurrent").label == "소벨 x (부호 반전)"
         assert {"예제", "설정", "검사"} <= footer_labels(app)
 
-        app.action_switch_language("en")
-        await pilot.pause()
+        await switch_language(pilot, "en")
         assert shown(app) == before
         assert text_of(app, "#status").endswith(
             "weight a = -1: W[0,0] → rotated[2,2] (marked in both) · sobel x (signs flip)")
@@ -97,8 +102,7 @@ async def test_a_settings_error_is_reworded_and_the_last_good_lesson_kept() -> N
         await set_field(pilot, "padding", "9")
         english = "padding: the Flip panel shows padding up to 4"
         assert english in text_of(app, "#settings-error")
-        app.action_switch_language("ko")
-        await pilot.pause()
+        await switch_language(pilot, "ko")
         korean = "padding: 뒤집기 패널은 패딩을 4까지만 보여 줍니다"
         assert korean in text_of(app, "#settings-error")
         assert korean in text_of(app, "#status")
@@ -112,12 +116,9 @@ async def test_a_settings_error_is_reworded_and_the_last_good_lesson_kept() -> N
 async def test_the_check_result_is_redrawn_in_the_new_language() -> None:
     app = ConvtuiApp("flip")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("c")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await check_with_pytorch(pilot)
         assert text_of(app, "#check-result").startswith("✓ cross-correlation: PyTorch")
-        app.action_switch_language("ko")
-        await pilot.pause()
+        await switch_language(pilot, "ko")
         lines = text_of(app, "#check-result").splitlines()
         assert lines[0].startswith("✓ 교차상관: ")
         assert lines[1].startswith("✓ 합성곱 (W 회전): ")
@@ -130,8 +131,7 @@ async def test_the_lecture_preset_runs_the_lecture_input_through_an_asymmetric_k
         await pilot.press("e", "e", "end", "space")  # somewhere else, playing
         await click_cell(pilot, "#kernel-grid", 0, 0)
         await pilot.press("y")
-        app.screen.show_preset("lecture")
-        await pilot.pause()
+        await open_preset(pilot, "lecture")
         assert app.screen.player is None
         assert grid_rows(app, "#input-grid")[0] == ["1", "2", "3", "0", "1"]  # the lecture's
         assert grid_rows(app, "#kernel-grid") == [["1", "2", "3"], ["4", "5", "6"],
@@ -156,9 +156,7 @@ async def test_the_lecture_preset_runs_the_lecture_input_through_an_asymmetric_k
 async def test_the_help_speaks_the_language_chosen() -> None:
     app = ConvtuiApp("flip")
     async with app.run_test(size=SIZE) as pilot:
-        app.action_switch_language("ko")
-        await pilot.press("question_mark")
-        help_text = app.screen.panel_help()
+        help_text = await help_in(pilot, "ko")
         assert help_text.lstrip().startswith("# 뒤집기: 합성곱인가, 교차상관인가?")
         assert "| e | 다음 예제 |" in help_text
         app.action_switch_language("en")  # while the help is open

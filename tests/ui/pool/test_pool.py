@@ -7,47 +7,30 @@ import re
 from pathlib import Path
 
 import pytest
-from textual.widgets import Checkbox, Select
+from textual.widgets import Select
 
 from convtui.core.examples import LECTURE_MAX_POOL_INPUT
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.widgets.grid import HeatGrid
-from tests.ui.conftest import SIZE, click_cell, grid_rows, text_of
+from tests.ui.conftest import (
+    SIZE,
+    check_with_pytorch,
+    choose,
+    click_cell,
+    grid_rows,
+    open_settings,
+    set_field,
+    set_fields,
+    settle,
+    text_of,
+    to_the_grids,
+    toggle,
+)
 from tests.ui.lesson_scripts import code_tab_prints_the_grids
-from tests.ui.stepper.test_stepper import set_field
 
 
 def grid(app, selector: str) -> HeatGrid:
     return app.screen.query_one(selector, HeatGrid)
-
-
-async def choose(pilot, select_id: str, value: str) -> None:
-    if not pilot.app.screen.query_one("#settings").display:
-        await pilot.press("s")
-        await pilot.pause()
-    pilot.app.screen.query_one(f"#{select_id}", Select).value = value
-    await pilot.pause()
-
-
-async def toggle(pilot, checkbox_id: str) -> None:
-    if not pilot.app.screen.query_one("#settings").display:
-        await pilot.press("s")
-        await pilot.pause()
-    box = pilot.app.screen.query_one(f"#{checkbox_id}", Checkbox)
-    box.value = not box.value
-    await pilot.pause()
-
-
-async def set_fields(pilot, values: dict[str, str]) -> None:
-    """Type into several settings fields, in order."""
-    for field_id, value in values.items():
-        await set_field(pilot, field_id, value)
-
-
-async def to_the_grids(pilot) -> None:
-    """Leave the settings fields so the arrow keys step again."""
-    pilot.app.screen.set_focus(None)
-    await pilot.pause()
 
 
 async def test_lecture_max_pooling_fills_9_8_7_9_and_marks_each_winner() -> None:
@@ -237,9 +220,7 @@ async def test_check_with_pytorch_agrees_on_every_cell() -> None:
         await set_fields(pilot, {"kernel-size": "3", "stride": "2", "padding": "1"})
         await toggle(pilot, "ceil-mode")
         await to_the_grids(pilot)
-        await pilot.press("c")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await check_with_pytorch(pilot)
         assert "✓ PyTorch" in text_of(app, "#check-result")
         assert "agrees on all 9 output cells" in text_of(app, "#check-result")
 
@@ -282,8 +263,7 @@ async def test_mnist_digit_through_2x2_max_pooling(
     app = ConvtuiApp("pool")
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, "input-preset", "mnist")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "MNIST test #0: a 7" in text_of(app, "#status")
         inputs, outputs = grid(app, "#input-grid").view, grid(app, "#output-grid").view
         assert inputs.values.shape == (28, 28) and inputs.compact
@@ -291,8 +271,7 @@ async def test_mnist_digit_through_2x2_max_pooling(
         assert "output 14×14 · max pool 2×2" in text_of(app, "#output-grid")
         await to_the_grids(pilot)
         await pilot.press("r")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "MNIST test #1: a 2" in text_of(app, "#status")
 
 
@@ -324,8 +303,7 @@ async def test_without_mnist_the_panel_says_where_it_looked_and_keeps_the_input(
     app = ConvtuiApp("pool")  # the test's cache dir is empty and CONVTUI_MNIST_DIR unset
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, "input-preset", "mnist")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         note = text_of(app, "#window-note").replace("\n", " ")
         assert "MNIST is not available" in note
         assert "lacks t10k-images-idx3-ubyte" in note
@@ -334,8 +312,7 @@ async def test_without_mnist_the_panel_says_where_it_looked_and_keeps_the_input(
         assert app.screen.query_one("#input-preset", Select).value == "lecture_max"
         assert grid_rows(app, "#input-grid")[0] == ["1", "9", "3", "7"]
         await pilot.press("f2")  # the reason is read again, in Korean this time
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         note = text_of(app, "#window-note").replace("\n", " ")
         assert note.startswith("✗ MNIST를 쓸 수 없습니다:")
         assert "lacks" not in note and "t10k-images-idx3-ubyte" in note
@@ -358,8 +335,7 @@ async def test_help_explains_pooling() -> None:
 async def test_a_size_typed_over_the_lecture_input_makes_a_random_input_of_that_size() -> None:
     app = ConvtuiApp("pool")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("s")
-        await pilot.pause()
+        await open_settings(pilot)
         await set_field(pilot, "in-size", "4x4")  # the lecture input's own size: kept
         assert app.screen.lesson.input_name == "lecture_max"
         await set_field(pilot, "in-size", "6x5")
@@ -391,15 +367,13 @@ async def test_with_the_settings_open_at_80_columns_both_grids_stay_whole(
     i18n.set_language(lang)
     app = ConvtuiApp("pool")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("s")
-        await pilot.pause()
+        await open_settings(pilot)
         for name in ("input", "output"):
             box = app.screen.query_one(f"#pool-{name}-box")
             assert box.max_scroll_x == 0 and box.size.width >= grid(app, f"#{name}-grid")\
                 .natural_width, name
         await choose(pilot, "input-preset", "mnist")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         row = app.screen.query_one("#pool-grids")
         boxes = [app.screen.query_one(f"#pool-{name}-box") for name in ("input", "output")]
         arrow = app.screen.query_one("#pool-arrow").outer_size.width

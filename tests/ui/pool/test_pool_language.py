@@ -8,9 +8,20 @@ from textual.widgets import Checkbox, Input, Label, Select, TabbedContent
 
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.widgets.grid import HeatGrid
-from tests.ui.conftest import SIZE, grid_rows, text_of
-from tests.ui.pool.test_pool import choose, set_fields, to_the_grids, toggle
-from tests.ui.stepper.test_stepper import set_field
+from tests.ui.conftest import (
+    SIZE,
+    choose,
+    grid_rows,
+    help_in,
+    open_preset,
+    set_field,
+    set_fields,
+    settle,
+    switch_language,
+    text_of,
+    to_the_grids,
+    toggle,
+)
 
 FIELDS = ("in-size", "kernel-size", "stride", "padding", "dilation")
 
@@ -45,8 +56,7 @@ async def test_f2_redraws_every_text_in_korean_and_back_keeping_the_lesson() -> 
         before = shown(app)
         assert before["step"] == 3 and before["kind"] == "avg"
 
-        app.action_switch_language("ko")
-        await pilot.pause()
+        await switch_language(pilot, "ko")
         assert shown(app) == before
         assert text_of(app, "#status").startswith("단계 4/9 · out[1,0] = ")
         assert text_of(app, "#status").endswith(" · 강의 4×4 (평균)")
@@ -75,8 +85,7 @@ async def test_f2_redraws_every_text_in_korean_and_back_keeping_the_lesson() -> 
         await set_field(pilot, "stride", "2")
         await to_the_grids(pilot)
 
-        app.action_switch_language("en")
-        await pilot.pause()
+        await switch_language(pilot, "en")
         assert shown(app) == before
         assert text_of(app, "#status").startswith("step 4/9 · out[1,0] = ")
         assert "output 3×3 · avg pool 3×3" in text_of(app, "#output-grid")
@@ -90,8 +99,7 @@ async def test_a_settings_error_is_reworded_and_the_last_good_lesson_kept() -> N
         await set_field(pilot, "kernel-size", "9")
         assert "kernel_size: the Pooling panel shows kernels up to 8×8" in text_of(
             app, "#settings-error")
-        app.action_switch_language("ko")
-        await pilot.pause()
+        await switch_language(pilot, "ko")
         korean = "kernel_size: 풀링 패널은 커널을 8×8까지만 보여 줍니다"
         assert korean in text_of(app, "#settings-error")
         assert korean in text_of(app, "#status")
@@ -106,10 +114,8 @@ async def test_without_mnist_the_notice_follows_the_language() -> None:
     app = ConvtuiApp("pool")  # the test's cache dir is empty and CONVTUI_MNIST_DIR unset
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, "input-preset", "mnist")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        app.action_switch_language("ko")
-        await pilot.pause()
+        await settle(pilot)
+        await switch_language(pilot, "ko")
         note = text_of(app, "#window-note").replace("\n", " ")
         assert note.startswith("✗ MNIST를 쓸 수 없습니다: ")
         assert "CONVTUI_MNIST_DIR(또는 --data-dir)" in note
@@ -126,8 +132,7 @@ async def test_the_lecture_preset_is_2x2_max_pooling_stride_2_at_the_first_step(
         await set_fields(pilot, {"kernel-size": "3", "stride": "1"})
         await to_the_grids(pilot)
         await pilot.press("k", "end", "p")
-        app.screen.show_preset("lecture")
-        await pilot.pause()
+        await open_preset(pilot, "lecture")
         assert grid_rows(app, "#input-grid") == [["1", "9", "3", "7"], ["4", "5", "2", "8"],
                                                   ["7", "3", "9", "0"], ["1", "2", "3", "3"]]
         assert grid_rows(app, "#output-grid") == [["9", "·"], ["·", "·"]]
@@ -151,8 +156,7 @@ async def test_a_panel_switched_away_from_catches_up_when_shown_again() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("right", "k")
         await pilot.press("2")  # to Flip, where the language is switched
-        app.action_switch_language("ko")
-        await pilot.pause()
+        await switch_language(pilot, "ko")
         await pilot.press("3")
         await pilot.pause()
         assert text_of(app, "#status").startswith("단계 2/4 · out[0,1] = 5 · 강의 4×4 (최대)")
@@ -162,8 +166,6 @@ async def test_a_panel_switched_away_from_catches_up_when_shown_again() -> None:
 async def test_the_help_speaks_the_language_chosen() -> None:
     app = ConvtuiApp("pool")
     async with app.run_test(size=SIZE) as pilot:
-        app.action_switch_language("ko")
-        await pilot.press("question_mark")
-        help_text = app.screen.panel_help()
+        help_text = await help_in(pilot, "ko")
         assert help_text.lstrip().startswith("# 풀링: 최대 풀링과 평균 풀링, 윈도 하나씩")
         assert "| k | 최대 풀링과 평균 풀링 전환 |" in help_text

@@ -8,6 +8,7 @@ import pytest
 
 from convtui import i18n
 from convtui.ui.app import ConvtuiApp
+from tests.ui.conftest import open_settings, settle
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
@@ -18,8 +19,7 @@ def test_pool_lecture_max_mid_lesson(snap_compare, size: tuple[int, int]) -> Non
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_pool_ceil_mode_partial_window(snap_compare, size: tuple[int, int]) -> None:
     async def ceil_mode(pilot) -> None:
-        await pilot.press("s")
-        await pilot.pause()
+        await open_settings(pilot)
         screen = pilot.app.screen
         for field, value in (("kernel-size", "3"), ("stride", "2"), ("padding", "1")):
             screen.query_one(f"#{field}").value = value
@@ -38,11 +38,9 @@ def test_pool_mnist_digit_late_in_the_lesson(
     monkeypatch.setenv("CONVTUI_MNIST_DIR", str(mnist_dir))
 
     async def digit(pilot) -> None:
-        await pilot.press("s")
-        await pilot.pause()
+        await open_settings(pilot)
         pilot.app.screen.query_one("#input-preset").value = "mnist"
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("s", *["right"] * 100)
         await pilot.pause()
 
@@ -68,8 +66,7 @@ def test_pool_korean_average_ceil_mode_with_settings(snap_compare,
     i18n.set_language("ko")
 
     async def average_ceil_mode(pilot) -> None:
-        await pilot.press("s")
-        await pilot.pause()
+        await open_settings(pilot)
         screen = pilot.app.screen
         screen.query_one("#input-preset").value = "lecture_avg"
         await pilot.pause()

@@ -2,70 +2,29 @@
 
 from __future__ import annotations
 
-import argparse
 import json
-import textwrap
 from pathlib import Path
 
-from textual.widgets import Input, OptionList
+from textual.widgets import Input
 
 from convtui.ui.app import ConvtuiApp
 from tests.ui.conftest import SIZE, text_of
+from tests.ui.quiz.helpers import (
+    answer,
+    entries,
+    entry,
+    focused_field,
+    open_entry,
+    quiz_app,
+    to_exercise_2,
+    write_pack,
+)
 
 SHIPPED_TITLES = (
     "Lab 10: the lecture's exercises", "Padding and stride", "Dilation",
     "Non-square inputs and kernels", "Pooling", "Transposed convolution",
     "Layer chains from real networks",
 )
-
-
-def quiz_app(*packs: Path, practice: str | None = None) -> ConvtuiApp:
-    return ConvtuiApp("quiz", argparse.Namespace(pack=[str(p) for p in packs],
-                                                 practice=practice))
-
-
-def entry(app: ConvtuiApp, option_id: str) -> str:
-    """The text of one entry of the pack list."""
-    option = app.screen.query_one("#packs", OptionList).get_option(option_id)
-    return option.prompt.plain
-
-
-def entries(app: ConvtuiApp) -> list[str]:
-    packs = app.screen.query_one("#packs", OptionList)
-    return [option.prompt.plain for option in packs.options]
-
-
-async def answer(pilot, *values: str) -> None:
-    """Type one value per field, Tab between them, Enter to check."""
-    for i, value in enumerate(values):
-        if i:
-            await pilot.press("tab")
-        await pilot.press(*value)
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-async def open_entry(pilot, option_id: str) -> None:
-    """Highlight an entry of the pack list with the arrow keys and press Enter."""
-    packs = pilot.app.screen.query_one("#packs", OptionList)
-    target = packs.get_option_index(option_id)
-    await pilot.press("home")
-    while packs.highlighted != target:
-        await pilot.press("down")
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-def focused_field(app: ConvtuiApp) -> str:
-    focused = app.focused
-    assert isinstance(focused, Input), focused
-    return focused.id or ""
-
-
-def write_pack(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
-    return path
 
 
 async def test_the_first_lecture_exercise_answered_right_shows_the_worked_formula() -> None:
@@ -96,10 +55,7 @@ async def test_the_first_lecture_exercise_answered_right_shows_the_worked_formul
 async def test_a_wrong_answer_gets_the_hint_and_the_wrong_dimension_then_the_floor() -> None:
     app = quiz_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter")
-        await answer(pilot, "55", "55")
-        await pilot.press("n")
-        await pilot.pause()
+        await to_exercise_2(pilot)
         assert "64×64 image, a 7×7 filter, stride 2" in text_of(app, "#prompt")
         await answer(pilot, "28", "29")
         verdict = text_of(app, "#verdict")
@@ -172,10 +128,7 @@ async def test_reveal_ends_the_streak_as_a_wrong_answer_does(
         user_dirs: dict[str, Path]) -> None:
     app = quiz_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter")
-        await answer(pilot, "55", "55")
-        await pilot.press("n")
-        await pilot.pause()
+        await to_exercise_2(pilot)
         assert "Score 1 · Streak 1 · Best streak 1" in text_of(app, "#status")
         await pilot.press("ctrl+r")
         await pilot.pause()

@@ -4,8 +4,6 @@ against the engine. Also the guided tour's preset."""
 
 from __future__ import annotations
 
-import argparse
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -14,33 +12,29 @@ from textual.widgets import Button, Input, Label, OptionList
 from convtui import i18n
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.quiz.screen import QuizScreen
-from tests.ui.conftest import SIZE, text_of
-from tests.ui.quiz.test_quiz import answer, entries, entry, focused_field, open_entry
-
-
-def quiz_app(*packs: Path, practice: str | None = None) -> ConvtuiApp:
-    return ConvtuiApp("quiz", argparse.Namespace(pack=[str(p) for p in packs],
-                                                 practice=practice))
+from tests.ui.conftest import SIZE, open_preset, press_f2, switch_language, text_of
+from tests.ui.quiz.helpers import (
+    answer,
+    entries,
+    entry,
+    focused_field,
+    open_entry,
+    quiz_app,
+    to_exercise_2,
+    write_pack,
+)
 
 
 def footer_labels(app: ConvtuiApp) -> set[str]:
     return {active.binding.description for active in app.screen.active_bindings.values()}
 
 
-async def switch(pilot, lang: str) -> None:
-    pilot.app.action_switch_language(lang)
-    await pilot.pause()
-
-
 async def test_switching_mid_puzzle_keeps_the_session_and_speaks_korean() -> None:
     app = quiz_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter")
-        await answer(pilot, "55", "55")
-        await pilot.press("n")
-        await pilot.pause()
+        await to_exercise_2(pilot)
         await pilot.press("2", "8", "tab", "2")  # typed, not checked yet
-        await switch(pilot, "ko")
+        await switch_language(pilot, "ko")
         assert "64×64 이미지, 7×7 필터, 스트라이드 2, 패딩 없음." in text_of(app, "#prompt")
         assert "Lab 10: 강의 연습 문제 · 2/6  ✓ ○ ○ ○ ○ ○" in text_of(app, "#puzzle-header")
         screen = app.screen
@@ -53,9 +47,9 @@ async def test_switching_mid_puzzle_keeps_the_session_and_speaks_korean() -> Non
         assert "✗ 아직 아닙니다: H 차원이 틀렸습니다 (1번째 시도)." in verdict
         assert "힌트: (64 - 7) / 2 = 28.5는 정수가 아닙니다." in verdict
         assert "점수 1 · 연속 정답 0 · 최고 연속 1" in text_of(app, "#status")
-        await switch(pilot, "en")
+        await switch_language(pilot, "en")
         assert "✗ Not yet: H is wrong (attempt 1)" in text_of(app, "#verdict")
-        await switch(pilot, "ko")
+        await switch_language(pilot, "ko")
         # the session: the fields as typed and marked, the cursor where it was
         assert (screen.field("H").value, screen.field("W").value) == ("28", "29")
         assert screen.field("H").has_class("wrong") and screen.field("W").has_class("right")
@@ -76,7 +70,7 @@ async def test_switching_mid_puzzle_keeps_the_session_and_speaks_korean() -> Non
         assert worked.endswith("출력 형태: [29, 29]")
         assert "점수 2 · 연속 정답 1 · 최고 연속 1" in text_of(app, "#status")
         # and back: the finished puzzle is drawn in English again, worked answer included
-        await switch(pilot, "en")
+        await switch_language(pilot, "en")
         assert "✓ Right: [29, 29]  +1 point" in text_of(app, "#verdict")
         assert text_of(app, "#explanation").endswith("Output shape: [29, 29]")
         assert "64×64 image, a 7×7 filter" in text_of(app, "#prompt")
@@ -89,7 +83,7 @@ async def test_the_pack_list_and_a_generated_prompt_in_korean() -> None:
         await pilot.press("down")
         packs = app.screen.query_one("#packs", OptionList)
         highlighted = packs.highlighted
-        await switch(pilot, "ko")
+        await switch_language(pilot, "ko")
         assert packs.highlighted == highlighted  # still on the second pack
         assert packs.get_option_at_index(highlighted).id == "pack:padding-stride"
         assert entries(app)[0].splitlines() == [
@@ -119,7 +113,7 @@ async def test_unread_fields_and_practice_are_reworded_after_a_switch() -> None:
         dims = puzzle.dims
         await answer(pilot, *(["x"] + [""] * (len(dims) - 1)))
         assert f"{dims[0]}: 'x' is not a number" in text_of(app, "#field-errors")
-        await switch(pilot, "ko")
+        await switch_language(pilot, "ko")
         errors = text_of(app, "#field-errors")
         assert f"✗ {dims[0]}: 'x'은(는) 숫자가 아닙니다." in errors
         assert f"✗ {dims[1]}: 숫자를 입력하세요" in errors
@@ -136,8 +130,7 @@ async def test_unread_fields_and_practice_are_reworded_after_a_switch() -> None:
 
 
 async def test_a_broken_pack_is_reported_in_korean_after_a_switch(tmp_path: Path) -> None:
-    broken = tmp_path / "broken.toml"
-    broken.write_text(textwrap.dedent("""\
+    broken = write_pack(tmp_path, "broken.toml", """\
         [pack]
         id = "broken"
         title = "Broken"
@@ -147,19 +140,18 @@ async def test_a_broken_pack_is_reported_in_korean_after_a_switch(tmp_path: Path
         prompt_kr = "질문"
         input = [8, 8]
         layers = [{ type = "conv2d", kernel = 3 }]
-        """), encoding="utf-8")
+        """)
     app = quiz_app(broken)
     async with app.run_test(size=SIZE) as pilot:
         assert "1 pack file skipped: 1 problem" in text_of(app, "#notice")
-        await switch(pilot, "ko")
+        await switch_language(pilot, "ko")
         notice = text_of(app, "#notice")
         assert "⚠ 건너뛴 팩 파일 1개: 오류 1개" in notice
         assert f"{broken}:7: 문제 'p1': 'prompt_kr': 지원하지 않는 언어 코드 'kr'" in notice
 
 
 async def test_a_pack_without_korean_shows_its_english_in_korean(tmp_path: Path) -> None:
-    mine = tmp_path / "mine.toml"
-    mine.write_text(textwrap.dedent("""\
+    mine = write_pack(tmp_path, "mine.toml", """\
         [pack]
         id = "mine"
         title = "My pack"
@@ -169,7 +161,7 @@ async def test_a_pack_without_korean_shows_its_english_in_korean(tmp_path: Path)
         prompt = "Ten by ten, a 3×3 kernel. Output [H, W]?"
         input = [10, 10]
         layers = [{ type = "conv2d", kernel = 3 }]
-        """), encoding="utf-8")
+        """)
     i18n.set_language("ko")
     app = quiz_app(mine)
     async with app.run_test(size=SIZE) as pilot:
@@ -185,7 +177,7 @@ async def test_the_help_is_in_the_current_language() -> None:
     app = quiz_app()
     async with app.run_test(size=SIZE) as pilot:
         assert app.screen.help_markdown().lstrip().startswith("# Quiz: what shape comes out?")
-        await switch(pilot, "ko")
+        await switch_language(pilot, "ko")
         assert "| Ctrl+R | 정답과 풀이 보기 |" in app.screen.help_markdown()
 
 
@@ -198,8 +190,7 @@ async def test_the_help_ships_the_pack_format_in_both_languages() -> None:
         shown = app.screen.query_one("Markdown").source
         assert "this help" in shown and "## `[[puzzles]]`" in shown
         assert shown.index("# Quiz: what shape comes out?") < shown.index("# Puzzle packs")
-        await pilot.press("f2")
-        await pilot.pause()
+        await press_f2(pilot)
         shown = app.screen.query_one("Markdown").source
         assert "이 도움말 끝에" in shown and "설명은 영어로" in shown
         assert "## `[[puzzles]]`" in shown
@@ -212,8 +203,7 @@ async def test_the_tour_asks_three_formula_puzzles_of_the_lecture() -> None:
     app = quiz_app()
     async with app.run_test(size=SIZE) as pilot:
         assert QuizScreen.PRESETS == ("tour",)
-        app.screen.show_preset("tour")
-        await pilot.pause()
+        await open_preset(pilot, "tour")
         assert "Guided tour: the output-size formula · 1/3  ○ ○ ○" in \
             text_of(app, "#puzzle-header")
         assert "227×227 image with an 11×11 filter" in text_of(app, "#prompt")
@@ -231,7 +221,7 @@ async def test_the_tour_asks_three_formula_puzzles_of_the_lecture() -> None:
         await pilot.press("ctrl+r", "n")
         await pilot.pause()
         assert "last puzzle" in text_of(app, "#status")
-        await switch(pilot, "ko")
+        await switch_language(pilot, "ko")
         assert "둘러보기: 출력 크기 공식 · 3/3  ✓ ○ ○" in text_of(app, "#puzzle-header")
         await pilot.press("escape")
         await pilot.pause()
@@ -265,7 +255,7 @@ async def test_a_quiz_left_open_behind_catches_up_when_shown_again() -> None:
         await pilot.press("1")
         await pilot.pause()
         assert app.current_mode == "stepper"
-        await switch(pilot, "ko")
+        await switch_language(pilot, "ko")
         await pilot.press("5")
         await pilot.pause()
         assert app.current_mode == "quiz"

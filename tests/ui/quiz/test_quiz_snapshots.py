@@ -3,11 +3,10 @@ Korean (two columns per syllable: nothing may be cut or overlap)."""
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 
 from convtui import i18n
+from convtui.launch import Launch
 from convtui.ui.app import ConvtuiApp
 
 SIZES = [(80, 24), (120, 40)]
@@ -16,7 +15,7 @@ TO_EXERCISE_2 = ["enter", "5", "5", "tab", "5", "5", "enter", "n"]
 
 
 def quiz_app() -> ConvtuiApp:
-    return ConvtuiApp("quiz", argparse.Namespace(pack=[], practice=None))
+    return ConvtuiApp("quiz", Launch())
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -3,7 +3,6 @@ and the mouse, errors where they happen, exports and the PyTorch check."""
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pytest
@@ -15,20 +14,8 @@ from convtui.quiz.loader import check_files
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.help import HelpScreen
 from convtui.ui.shapes.dialog import LayerDialog
-from tests.ui.conftest import SIZE, text_of
-
-LAB_ERROR_SPEC = "1x1x28x28: conv(5,5) relu maxpool(2) flatten linear(100,10) relu linear(10,2)"
-
-
-def shapes_app(**options: str) -> ConvtuiApp:
-    return ConvtuiApp("shapes", argparse.Namespace(**options))
-
-
-def table(app: ConvtuiApp) -> list[list[str]]:
-    """The table as the user reads it: one list of cell texts per row."""
-    widget = app.screen.query_one("#layers", DataTable)
-    return [[cell.plain.strip() for cell in widget.get_row_at(i)]
-            for i in range(widget.row_count)]
+from tests.ui.conftest import SIZE, check_with_pytorch, text_of
+from tests.ui.shapes.helpers import LAB_ERROR_SPEC, select_row, shapes_app, table, type_spec
 
 
 def column(app: ConvtuiApp, name: str) -> list[str]:
@@ -41,24 +28,8 @@ def row_of(app: ConvtuiApp, label: str) -> int:
     return column(app, "layer").index(label)
 
 
-async def select_row(pilot, index: int) -> None:
-    widget = pilot.app.screen.query_one("#layers", DataTable)
-    widget.focus()
-    widget.move_cursor(row=index)
-    await pilot.pause()
-
-
 async def choose_preset(pilot, name: str) -> None:
     pilot.app.screen.query_one("#preset", Select).value = name
-    await pilot.pause()
-
-
-async def type_spec(pilot, text: str) -> None:
-    """Focus the spec line with s, clear it and type ``text`` key by key."""
-    await pilot.press("s")
-    field = pilot.app.screen.query_one("#spec", Input)
-    field.value = ""
-    await pilot.press(*text)
     await pilot.pause()
 
 
@@ -424,9 +395,7 @@ async def test_no_valid_network_is_said_instead_of_zero_totals() -> None:
 async def test_check_with_pytorch_agrees() -> None:
     app = shapes_app(preset="resnet18")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("c")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await check_with_pytorch(pilot)
         assert text_of(app, "#check-result") == (
             "✓ PyTorch: every shape and parameter count agrees (69 layers, module reprs too)")
 
@@ -439,9 +408,7 @@ async def test_check_with_pytorch_lists_the_differences_it_finds(monkeypatch) ->
     monkeypatch.setattr(network, "verify", lambda shape, layers: report)
     app = shapes_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("c")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await check_with_pytorch(pilot)
         assert text_of(app, "#check-result").splitlines() == [
             "✗ PyTorch disagrees:",
             "layer 2: shape is [1, 5, 12, 12] in convtui but [1, 5, 11, 11] in PyTorch",

@@ -4,22 +4,17 @@ any open dialog; the guided tour's preset; `convtui --lang ko shapes --print`.""
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 from textual.widgets import Button, DataTable, Input, Label, Select, TabbedContent
 
 from convtui import i18n
 from convtui.cli import main
+from convtui.launch import Launch
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.shapes.dialog import LayerDialog
 from convtui.ui.shapes.screen import ShapesScreen
-from tests.ui.conftest import SIZE, text_of
-from tests.ui.shapes.test_shapes import LAB_ERROR_SPEC, select_row, table, type_spec
-
-
-def shapes_app(**options: str) -> ConvtuiApp:
-    return ConvtuiApp("shapes", argparse.Namespace(**options))
+from tests.ui.conftest import SIZE, check_with_pytorch, press_f2, switch_language, text_of
+from tests.ui.shapes.helpers import LAB_ERROR_SPEC, select_row, shapes_app, table, type_spec
 
 
 def headers(app: ConvtuiApp) -> list[str]:
@@ -49,8 +44,7 @@ async def test_f2_speaks_korean_and_keeps_the_network_the_row_and_the_status() -
         spec = app.screen.query_one("#spec", Input).value
         detail_en, status_en = text_of(app, "#detail"), text_of(app, "#shapes-status")
         assert status_en == "deleted layer 1 (conv 3x3 s1 p1)"
-        await pilot.press("f2")
-        await pilot.pause()
+        await press_f2(pilot)
         assert i18n.current() == "ko"
         assert app.screen.stack == stack and cursor(app) == 3
         assert app.screen.query_one("#spec", Input).value == spec
@@ -68,8 +62,7 @@ async def test_f2_speaks_korean_and_keeps_the_network_the_row_and_the_status() -
         assert footer_word(app, "s") == "스펙" and footer_word(app, "c") == "확인"
         assert "w를 누르면 둘 다" in text_of(app, "#export-note")
         # and back: every text as it was
-        await pilot.press("f2")
-        await pilot.pause()
+        await press_f2(pilot)
         assert i18n.current() == "en"
         assert table(app) == english and cursor(app) == 3
         assert text_of(app, "#detail") == detail_en
@@ -80,8 +73,7 @@ async def test_f2_speaks_korean_and_keeps_the_network_the_row_and_the_status() -
 async def test_errors_fixes_and_explanations_come_out_in_korean() -> None:
     app = shapes_app(spec=LAB_ERROR_SPEC)
     async with app.run_test(size=SIZE) as pilot:
-        app.action_switch_language("ko")
-        await pilot.pause()
+        await switch_language(pilot, "ko")
         assert text_of(app, "#totals") == (
             "✗ 추적 중단: 5번째 층 (linear →10) · 해결: Linear(720, 10)을 쓰세요")
         assert text_of(app, "#detail").splitlines() == [
@@ -108,14 +100,12 @@ async def test_a_typed_spec_with_a_mistake_survives_the_switch() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await type_spec(pilot, "1x1x28x28: conv(5,5) maxpol(2)")
         typed = app.screen.query_one("#spec", Input).value
-        await pilot.press("f2")
-        await pilot.pause()
+        await press_f2(pilot)
         assert app.screen.query_one("#spec", Input).value == typed
         assert text_of(app, "#spec-error").splitlines()[0].startswith(
             "✗ 22번째 글자: 모르는 층 'maxpol'입니다")
         assert [r[1] for r in table(app)] == ["입력", "conv 5x5 s1 p0"]  # the last that parsed
-        await pilot.press("f2")
-        await pilot.pause()
+        await press_f2(pilot)
         assert text_of(app, "#spec-error").startswith("✗ column 22: unknown layer 'maxpol'")
 
 
@@ -126,12 +116,9 @@ async def test_residual_rows_and_the_check_result_follow_the_language(monkeypatc
     monkeypatch.setattr(network, "verify", lambda shape, layers: real_verify(shape, layers))
     app = shapes_app(preset="resnet18-cifar")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("c")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await check_with_pytorch(pilot)
         assert text_of(app, "#check-result").startswith("✓ PyTorch: every shape")
-        await pilot.press("f2")
-        await pilot.pause()
+        await press_f2(pilot)
         assert text_of(app, "#check-result") == (
             "✓ PyTorch: 모든 형태와 파라미터 수가 일치합니다 (층 68개, 모듈 repr까지)")
         labels = [r[1] for r in table(app)]
@@ -153,8 +140,7 @@ async def test_an_open_dialog_is_redrawn_with_its_text_kept() -> None:
         field = dialog.query_one("#dialog-text", Input)
         field.value = "relu maxpol"
         await pilot.press("enter")  # refused: the error shows, the dialog stays
-        app.action_switch_language("ko")  # F2 itself does not reach past a modal dialog
-        await pilot.pause()
+        await switch_language(pilot, "ko")  # F2 itself does not reach past a modal dialog
         assert app.screen is dialog and field.value == "relu maxpol"
         assert str(dialog.query_one("#dialog-title", Label).render()) == "편집: 2번째 층 (relu)"
         assert [str(b.label) for b in dialog.query(Button)] == [
@@ -167,7 +153,7 @@ async def test_an_open_dialog_is_redrawn_with_its_text_kept() -> None:
 
 
 async def test_the_tour_preset_opens_the_lectures_mnist_cnn() -> None:
-    app = ConvtuiApp("stepper", argparse.Namespace(spec="3x32x32: conv(8,3)"))
+    app = ConvtuiApp("stepper", Launch(spec="3x32x32: conv(8,3)"))
     async with app.run_test(size=SIZE) as pilot:
         await app.switch_mode("shapes")  # as the tour does: open the panel, then the preset
         screen = app.screen

@@ -3,23 +3,17 @@ and in Korean (whose syllables take two cells each)."""
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 
-from convtui.ui.app import ConvtuiApp
+from tests.ui.conftest import switch_language
+from tests.ui.shapes.helpers import shapes_app
 
 SIZES = [(80, 24), (120, 40)]
 ERROR_SPEC = "1x1x28x28: conv(5,5) relu maxpool(2) flatten linear(100,10) relu linear(10,2)"
 
 
-def shapes_app(**options: str) -> ConvtuiApp:
-    return ConvtuiApp("shapes", argparse.Namespace(**options))
-
-
 async def korean(pilot) -> None:
-    pilot.app.action_switch_language("ko")
-    await pilot.pause()
+    await switch_language(pilot, "ko")
     pilot.app.clear_notifications()  # the "언어: 한국어" toast would cover the panel
     await pilot.pause()
 

@@ -11,23 +11,16 @@ from convtui.ui.app import ConvtuiApp
 from convtui.ui.help import HelpScreen
 from convtui.ui.panel.edit_cell import EditCellScreen
 from convtui.ui.widgets.grid import HeatGrid
-from tests.ui.conftest import SIZE, click_cell, grid_rows, text_of
+from tests.ui.conftest import (
+    LECTURE_OUT,
+    SIZE,
+    check_with_pytorch,
+    click_cell,
+    grid_rows,
+    set_field,
+    text_of,
+)
 from tests.ui.lesson_scripts import code_tab_prints_the_grids
-
-LECTURE_OUT = [["8", "9", "8"], ["8", "5", "9"], ["6", "5", "5"]]
-
-
-async def set_field(pilot, field_id: str, value: str) -> None:
-    """Open the settings if needed and type a new value into one field."""
-    screen = pilot.app.screen
-    if not screen.query_one("#settings").display:
-        await pilot.press("s")
-        await pilot.pause()
-    field = screen.query_one(f"#{field_id}", Input)
-    field.focus()
-    field.value = ""
-    await pilot.press(*value)
-    await pilot.pause()
 
 
 async def test_opens_on_the_lecture_example_and_fills_the_output_step_by_step() -> None:
@@ -227,9 +220,7 @@ async def test_check_with_pytorch_agrees_on_every_cell() -> None:
         app.screen.query_one("#padding-mode").value = "circular"
         await pilot.pause()
         app.screen.set_focus(None)
-        await pilot.press("c")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await check_with_pytorch(pilot)
         assert "✓ PyTorch" in text_of(app, "#check-result")
         assert "agrees on all 25 output cells" in text_of(app, "#check-result")
 

@@ -3,7 +3,6 @@ handed over by another panel (``load_arrays``), stepped exactly as the engine co
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
@@ -12,12 +11,22 @@ from textual.widgets import Input, Select
 
 from convtui.core import conv2d
 from convtui.core.examples import LECTURE_INPUT
+from convtui.launch import Launch
 from convtui.training.idx import ALL_FILES, load_split
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.numbers import fmt
 from convtui.ui.widgets.grid import GridBox, HeatGrid
-from tests.ui.conftest import SIZE, grid_rows, text_of
-from tests.ui.stepper.test_stepper import LECTURE_OUT, set_field
+from tests.ui.conftest import (
+    LECTURE_OUT,
+    SIZE,
+    check_with_pytorch,
+    grid_rows,
+    open_settings,
+    press_f2,
+    set_field,
+    settle,
+    text_of,
+)
 
 
 @pytest.fixture
@@ -31,11 +40,6 @@ def test_set(mnist_dir: Path) -> tuple[np.ndarray, np.ndarray]:
     """MNIST's test digits and labels, read by idx as the Stepper reads them."""
     split = load_split(mnist_dir, "test")
     return split.images, split.labels
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def in_sight(app, box_id: str, first: tuple[int, int], last: tuple[int, int]) -> bool:
@@ -53,8 +57,7 @@ async def test_the_mnist_preset_shows_the_test_digit_idx_reads(
     images, labels = test_set
     app = ConvtuiApp("stepper")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("s")
-        await pilot.pause()
+        await open_settings(pilot)
         app.screen.query_one("#input-preset", Select).value = "mnist"
         await settle(pilot)
         lesson = app.screen.lesson
@@ -104,8 +107,7 @@ async def test_a_digit_number_past_the_test_set_is_refused(
         mnist_env: Path, test_set: tuple[np.ndarray, np.ndarray]) -> None:
     app = ConvtuiApp("stepper")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("s")
-        await pilot.pause()
+        await open_settings(pilot)
         assert not app.screen.query_one("#digit-row").display  # no digit, no digit field
         await pilot.press("m")
         await settle(pilot)
@@ -149,8 +151,7 @@ async def test_without_mnist_the_stepper_says_what_to_put_where_and_keeps_the_in
     app = ConvtuiApp("stepper")  # the test's cache dir is empty and CONVTUI_MNIST_DIR unset
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("right")
-        await pilot.press("s")
-        await pilot.pause()
+        await open_settings(pilot)
         app.screen.query_one("#input-preset", Select).value = "mnist"
         await settle(pilot)
         source = text_of(app, "#source")
@@ -171,22 +172,21 @@ async def test_without_mnist_the_stepper_says_what_to_put_where_and_keeps_the_in
 
 async def test_a_data_dir_without_mnist_is_named_and_a_damaged_one_explained(
         tmp_path: Path) -> None:
-    options = argparse.Namespace(data_dir=str(tmp_path / "nowhere"))
+    options = Launch(data_dir=str(tmp_path / "nowhere"))
     app = ConvtuiApp("stepper", options)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("m")
         await settle(pilot)
         source = text_of(app, "#source")
         assert f"{tmp_path / 'nowhere'} (chosen by --data-dir)" in source
-        await pilot.press("f2")
-        await pilot.pause()
+        await press_f2(pilot)
         assert text_of(app, "#source").startswith("✗ MNIST를 쓸 수 없습니다:")
         await pilot.press("f2")
     damaged = tmp_path / "damaged"
     damaged.mkdir()
     for name in ALL_FILES:
         (damaged / name).write_bytes(b"not an idx file")
-    app = ConvtuiApp("stepper", argparse.Namespace(data_dir=str(damaged)))
+    app = ConvtuiApp("stepper", Launch(data_dir=str(damaged)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("m")
         await settle(pilot)
@@ -249,8 +249,7 @@ async def test_load_arrays_steps_a_learned_kernel_across_a_digit_exactly(
         assert ("kernel: the loaded kernel is 5×5 with one channel"
                 in text_of(app, "#settings-error"))
         app.screen.set_focus(None)
-        await pilot.press("c")
-        await settle(pilot)
+        await check_with_pytorch(pilot)
         assert "agrees on all 144 output cells" in text_of(app, "#check-result")
 
 

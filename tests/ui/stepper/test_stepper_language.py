@@ -10,12 +10,22 @@ from textual.widgets._select import SelectCurrent
 
 from convtui import i18n
 from convtui.i18n import LANGUAGES, catalogue
+from convtui.lessons.conv_arrays import KERNEL_PRESETS
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.panel.edit_cell import EditCellScreen
-from convtui.ui.stepper.screen import KERNEL_PRESETS, input_label, kernel_label
+from convtui.ui.stepper.screen import input_label, kernel_label
 from convtui.ui.widgets.grid import HeatGrid
-from tests.ui.conftest import SIZE, grid_rows, text_of
-from tests.ui.stepper.test_stepper import LECTURE_OUT, set_field
+from tests.ui.conftest import (
+    LECTURE_OUT,
+    SIZE,
+    grid_rows,
+    help_in,
+    press_f2,
+    set_field,
+    settle,
+    switch_language,
+    text_of,
+)
 
 
 def shown(app, select_id: str) -> str:
@@ -41,8 +51,7 @@ async def test_f2_speaks_korean_and_keeps_the_lesson_the_step_and_the_fields() -
         await pilot.press("right", "right")
         lesson = app.screen.lesson
         arithmetic_en = text_of(app, "#arithmetic")
-        await pilot.press("f2")
-        await pilot.pause()
+        await press_f2(pilot)
         assert i18n.current() == "ko"
         assert app.screen.lesson is lesson  # the same lesson: step, settings, cells
         assert lesson.step == 2 and lesson.stride == (2, 2) and lesson.bias == 0.5
@@ -66,8 +75,7 @@ async def test_f2_speaks_korean_and_keeps_the_lesson_the_step_and_the_fields() -
         assert footer_word(app, "s") == "설정"
         assert footer_word(app, "right") == "다음"
         # and back: English again, still the same lesson
-        await pilot.press("f2")
-        await pilot.pause()
+        await press_f2(pilot)
         assert app.screen.lesson is lesson
         assert text_of(app, "#status").startswith("step 3/4")
         assert shown(app, "input-preset") == "lecture 5×5"
@@ -89,8 +97,7 @@ async def test_switching_language_from_the_app_redraws_an_edited_lesson() -> Non
         await pilot.press("end", "s")
         await pilot.pause()
         assert app.screen.query_one("#input-preset", Select).value == "edited"
-        app.action_switch_language("ko")
-        await pilot.pause()
+        await switch_language(pilot, "ko")
         assert app.screen.lesson.x[0, 0, 0] == 10
         assert grid_rows(app, "#output-grid")[0][0] == "17"
         assert text_of(app, "#status").startswith("단계 9/9")
@@ -102,8 +109,7 @@ async def test_a_settings_error_is_worded_again_in_the_new_language() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await set_field(pilot, "stride", "two")
         assert "stride: expected a number like 2" in text_of(app, "#settings-error")
-        await pilot.press("f2")
-        await pilot.pause()
+        await press_f2(pilot)
         assert text_of(app, "#settings-error") == (
             "✗ stride: 2 같은 수나 1,2 같은 쌍을 입력하세요. 입력한 값: 'two'")
         assert app.screen.query_one("#stride", Input).value == "two"
@@ -125,8 +131,7 @@ async def test_the_cell_editor_follows_the_language_while_it_is_open() -> None:
         editor.query_one(Input).value = "x"
         await pilot.press("enter")
         assert "weight[0,0]: expected a number" in text_of(app, "#edit-error")
-        app.action_switch_language("ko")  # F2 itself does not reach past a modal dialog
-        await pilot.pause()
+        await switch_language(pilot, "ko")  # F2 itself does not reach past a modal dialog
         assert app.screen is editor
         assert str(editor.query_one("#edit-prompt", Label).render()) == (
             "weight[0,0]의 새 값 (Enter: 적용, Esc: 취소)")
@@ -144,21 +149,17 @@ async def test_playing_and_checking_speak_korean() -> None:
         await pilot.press("space")
         assert "▶ 재생 중, 초당 2단계" in text_of(app, "#status")
         await pilot.press("space", "c")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert text_of(app, "#check-result").startswith("✓ PyTorch")
         assert "출력 9칸 모두와 일치합니다" in text_of(app, "#check-result")
-        await pilot.press("f2")
-        await pilot.pause()
+        await press_f2(pilot)
         assert "agrees on all 9 output cells" in text_of(app, "#check-result")
 
 
 async def test_help_is_in_korean_and_keeps_the_commands() -> None:
     app = ConvtuiApp("stepper")
     async with app.run_test(size=SIZE) as pilot:
-        app.action_switch_language("ko")
-        await pilot.press("question_mark")
-        help_text = app.screen.panel_help()
+        help_text = await help_in(pilot, "ko")
         assert help_text.lstrip().startswith("# 스테퍼: 합성곱을 한 단계씩")
         assert "`nn.Conv2d`" in help_text and "`convtui train`" in help_text
         assert "| m / M |" in help_text
@@ -179,8 +180,7 @@ async def test_a_multichannel_lesson_in_korean_names_its_channels() -> None:
     app = ConvtuiApp("stepper")
     async with app.run_test(size=SIZE) as pilot:
         app.screen.show_preset("multichannel")
-        app.action_switch_language("ko")
-        await pilot.pause()
+        await switch_language(pilot, "ko")
         assert "채널 0:" in text_of(app, "#arithmetic")
         assert text_of(app, "#input-grid").startswith("입력 5×5 채널 0/3")
         await set_field(pilot, "padding", "1")

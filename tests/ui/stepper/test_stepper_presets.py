@@ -11,8 +11,7 @@ from convtui.core import conv2d
 from convtui.core.examples import LECTURE_INPUT, LECTURE_KERNEL
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.stepper.screen import StepperScreen
-from tests.ui.conftest import SIZE, grid_rows, text_of
-from tests.ui.stepper.test_stepper import LECTURE_OUT, set_field
+from tests.ui.conftest import LECTURE_OUT, SIZE, grid_rows, open_preset, set_field, text_of
 
 
 async def wander(pilot) -> None:
@@ -31,8 +30,7 @@ async def test_lecture_preset_is_the_lecture_example_at_its_first_step() -> None
     app = ConvtuiApp("stepper")
     async with app.run_test(size=SIZE) as pilot:
         await wander(pilot)
-        app.screen.show_preset("lecture")
-        await pilot.pause()
+        await open_preset(pilot, "lecture")
         lesson = app.screen.lesson
         np.testing.assert_array_equal(lesson.x[0], LECTURE_INPUT)
         np.testing.assert_array_equal(lesson.kernel[0], LECTURE_KERNEL)
@@ -48,8 +46,7 @@ async def test_stride_padding_preset_works_the_formula_out() -> None:
     app = ConvtuiApp("stepper")
     async with app.run_test(size=SIZE) as pilot:
         await wander(pilot)
-        app.screen.show_preset("stride-padding")
-        await pilot.pause()
+        await open_preset(pilot, "stride-padding")
         lesson = app.screen.lesson
         expected = conv2d(LECTURE_INPUT, LECTURE_KERNEL, stride=2, padding=1)
         np.testing.assert_array_equal(lesson.trace.output, expected)
@@ -64,8 +61,7 @@ async def test_multichannel_preset_shows_three_channels_as_one_neuron() -> None:
     app = ConvtuiApp("stepper")
     async with app.run_test(size=SIZE) as pilot:
         await wander(pilot)
-        app.screen.show_preset("multichannel")
-        await pilot.pause()
+        await open_preset(pilot, "multichannel")
         lesson = app.screen.lesson
         assert lesson.x.shape == (3, 5, 5) and lesson.kernel.shape == (3, 3, 3)
         assert len({lesson.kernel[c].tobytes() for c in range(3)}) == 3  # a kernel per channel

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from convtui.ui.app import ConvtuiApp
+from tests.ui.conftest import open_settings, settle, switch_language
 
 
 async def pad_one(pilot) -> None:
     """Open the settings, pad by one, leave the fields and take one step."""
-    await pilot.press("s")
-    await pilot.pause()
+    await open_settings(pilot)
     field = pilot.app.screen.query_one("#padding")
     field.value = "1"
     await pilot.pause()
@@ -35,8 +35,7 @@ def test_stepper_with_settings_and_padding(snap_compare, size: tuple[int, int]) 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_stepper_in_korean_with_settings_and_padding(snap_compare, size: tuple[int, int]) -> None:
     async def korean(pilot) -> None:
-        pilot.app.action_switch_language("ko")
-        await pilot.pause()
+        await switch_language(pilot, "ko")
         pilot.app.clear_notifications()
         await pad_one(pilot)
 
@@ -49,12 +48,10 @@ def test_stepper_mnist_digit_in_korean(snap_compare, size: tuple[int, int], mnis
     monkeypatch.setenv("CONVTUI_MNIST_DIR", str(mnist_dir))
 
     async def digit(pilot) -> None:
-        pilot.app.action_switch_language("ko")
-        await pilot.pause()
+        await switch_language(pilot, "ko")
         pilot.app.clear_notifications()
         await pilot.press("s", "m")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         pilot.app.screen.go_to(13 * 26 + 19)  # a window on the digit's stroke
         await pilot.pause()
 

@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, ProgressBar
 
-from convtui.training.runs import list_runs, run_info, runs_root
+from convtui.training.run import Run, list_runs, read_run
+from convtui.training.runs import runs_root
 from convtui.training.series import SMOOTHING
-from convtui.training.snapshot import RunSnapshot, load_snapshot
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.train import charts as train_charts
 from convtui.ui.train.charts import Chart, ChartsView
 from convtui.ui.train.form import RunForm
-from convtui.ui.train.screen import RunUpdated, TrainScreen
+from convtui.ui.train.messages import RunUpdated
+from convtui.ui.train.screen import TrainScreen
 from tests.ui import train_fixtures
 from tests.ui.conftest import text_of
 from tests.ui.train_fixtures import (
@@ -25,7 +26,7 @@ from tests.ui.train_fixtures import (
     SIZE,
     copy_run,
     form_options,
-    options,
+    launch,
     read_log,
     start_from_form,
     wait_for,
@@ -78,7 +79,7 @@ async def test_a_finished_runs_charts_plot_its_logged_numbers(finished_run: Path
     log = read_log(finished_run)
     batches = [e for e in log if e["type"] == "batch"]
     epochs = [e for e in log if e["type"] == "epoch"]
-    app = ConvtuiApp("train", options(resume=str(finished_run)))
+    app = ConvtuiApp("train", launch(resume=str(finished_run)))
     async with app.run_test(size=SIZE) as pilot:
         await open_run(pilot, finished_run)
         assert ys(app, "accuracy", "test_accuracy") == [e["test_accuracy"] * 100 for e in epochs]
@@ -106,10 +107,10 @@ async def test_a_running_jobs_charts_wait_for_news_or_the_redraw_interval(
         finished_run: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """New batches alone are plotted at most every CHART_REDRAW_S (the job needs the CPU); a
     finished epoch or a new status is plotted at once."""
-    run = load_snapshot(finished_run)
+    run = read_run(finished_run)
     per_epoch = sum(1 for b in run.batches if b["epoch"] == 1)
 
-    def running(batches: int, epochs: int, status: str = "running") -> RunSnapshot:
+    def running(batches: int, epochs: int, status: str = "running") -> Run:
         return replace(run, status=status, batches=run.batches[:batches],
                        epochs=run.epochs[:epochs])
 
@@ -119,7 +120,7 @@ async def test_a_running_jobs_charts_wait_for_news_or_the_redraw_interval(
                 if chart(app, "accuracy").line("test_accuracy") else 0)
 
     monkeypatch.setattr(train_charts, "CHART_REDRAW_S", 3600.0)
-    app = ConvtuiApp("train", options())
+    app = ConvtuiApp("train", launch())
     async with app.run_test(size=SIZE):
         charts = app.screen.query_one(ChartsView)
         charts.show(running(2, 0), None)
@@ -139,7 +140,7 @@ async def test_a_running_jobs_charts_wait_for_news_or_the_redraw_interval(
 
 async def test_the_progress_says_how_the_run_ended(finished_run: Path) -> None:
     accuracy = read_log(finished_run)[-1]["test_accuracy"]
-    app = ConvtuiApp("train", options(resume=str(finished_run)))
+    app = ConvtuiApp("train", launch(resume=str(finished_run)))
     async with app.run_test(size=SIZE) as pilot:
         await open_run(pilot, finished_run)
         assert text_of(app, "#run-headline") == f"{finished_run.name} · tiny · finished"
@@ -159,15 +160,15 @@ async def test_runs_list_shows_each_run_and_opens_and_compares(finished_run: Pat
     older = copy_run(finished_run, "20250101-000000-tiny")
     newer = copy_run(finished_run, "20250103-000000-tiny")
     accuracy = read_log(finished_run)[-1]["test_accuracy"]
-    app = ConvtuiApp("train", options())
+    app = ConvtuiApp("train", launch())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r")
         table = app.screen.query_one("#runs-table", DataTable)
         await wait_for(pilot, lambda: table.row_count == 2, "the runs list")
-        info = run_info(newer)
+        info = read_run(newer)
         from datetime import datetime
 
-        started = datetime.fromtimestamp(info.history.started).strftime("%Y-%m-%d %H:%M")
+        started = datetime.fromtimestamp(info.started).strftime("%Y-%m-%d %H:%M")
         assert [str(c) for c in table.get_row_at(0)] == [
             "", newer.name, "tiny", started, "2/2", f"{accuracy * 100:.1f}%", "finished"]
         assert table.get_row_at(1)[1] == older.name
@@ -258,7 +259,7 @@ async def test_asking_for_cuda_without_a_gpu_is_refused_before_a_run_is_made() -
 
 
 async def test_command_line_options_fill_the_form() -> None:
-    app = ConvtuiApp("train", options(model="deep", epochs=5, lr=0.01, limit_train=300,
+    app = ConvtuiApp("train", launch(model="deep", epochs=5, lr=0.01, limit_train=300,
                                       data_dir="/data/mnist", run_dir="/tmp/my-run"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -273,7 +274,7 @@ async def test_command_line_options_fill_the_form() -> None:
 
 
 async def test_schedule_and_augmentation_come_from_the_command_line() -> None:
-    app = ConvtuiApp("train", options(lr_schedule="constant", augment_shift=0))
+    app = ConvtuiApp("train", launch(lr_schedule="constant", augment_shift=0))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         request = app.screen.query_one(RunForm).read()
@@ -298,7 +299,7 @@ async def test_a_job_started_from_the_form_is_followed_from_another_panel() -> N
         assert f"Started {run_dir.name}" in text_of(app, "#status")
         await pilot.press("1")  # the Stepper, while the job trains
         assert app.screen is not screen
-        await wait_for(pilot, lambda: run_info(run_dir).status == "finished", "the job")
+        await wait_for(pilot, lambda: read_run(run_dir).status == "finished", "the job")
         await wait_for(pilot, lambda: screen.run.status == "finished", "the last update")
         await pilot.press("6")
         await pilot.pause()
@@ -312,12 +313,12 @@ async def test_a_job_started_from_the_form_is_followed_from_another_panel() -> N
         process = screen.jobs[run_dir].process
         await wait_for(pilot, lambda: process.returncode is not None, "the job to exit")
         assert process.returncode == 0
-        assert "running" in {u.snapshot.status for u in updates}
-        assert updates[-1].snapshot.status == "finished"
+        assert "running" in {u.run.status for u in updates}
+        assert updates[-1].run.status == "finished"
 
 
 async def test_korean_relabels_the_panel_and_keeps_the_run(finished_run: Path) -> None:
-    app = ConvtuiApp("train", options(resume=str(finished_run)))
+    app = ConvtuiApp("train", launch(resume=str(finished_run)))
     async with app.run_test(size=SIZE) as pilot:
         await open_run(pilot, finished_run)
         app.screen.query_one("#epochs", Input).value = "x"
@@ -341,7 +342,7 @@ async def test_korean_relabels_the_panel_and_keeps_the_run(finished_run: Path) -
 
 
 async def test_the_tour_preset_sets_a_quick_tiny_run_without_starting_it() -> None:
-    app = ConvtuiApp("train", options(data_dir=str(MNIST)))
+    app = ConvtuiApp("train", launch(data_dir=str(MNIST)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("g")
         train_screen(app).show_preset("tiny")
@@ -357,7 +358,7 @@ async def test_the_tour_preset_sets_a_quick_tiny_run_without_starting_it() -> No
 
 
 async def test_help_explains_the_panel() -> None:
-    app = ConvtuiApp("train", options())
+    app = ConvtuiApp("train", launch())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from convtui.training.job import start_job
-from convtui.training.runs import create_run, list_runs, pid_alive, read_config, run_info
+from convtui.training.run import list_runs, read_run
+from convtui.training.runs import create_run, pid_alive, read_config
 from convtui.training.trainer import run_training
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.train.confirm import StartRunScreen
@@ -25,7 +26,7 @@ from tests.ui.train_fixtures import (
     SIZE,
     WAIT_S,
     form_options,
-    options,
+    launch,
     read_log,
     start_from_form,
     tiny_config,
@@ -97,12 +98,12 @@ async def test_pause_resume_and_stop_a_running_job(job_cleanup: list[Path]) -> N
 async def test_resume_option_continues_a_stopped_run_to_more_epochs(tmp_path: Path) -> None:
     run_dir = create_run(tiny_config(epochs=1), tmp_path / "run")
     run_training(run_dir)  # one epoch, in this process
-    app = ConvtuiApp("train", options(resume=str(run_dir), epochs=2))
+    app = ConvtuiApp("train", launch(resume=str(run_dir), epochs=2))
     async with app.run_test(size=SIZE) as pilot:
         screen = panel(app)
         await wait_for(pilot, lambda: run_dir in screen.jobs, "the job to start")
         await wait_for(pilot, lambda: screen.run is not None
-                       and screen.run.status == "finished" and screen.run.epochs_done == 2,
+                       and screen.run.status == "finished" and screen.run.epochs_completed == 2,
                        "the second epoch")
         assert read_config(run_dir).epochs == 2
         log = read_log(run_dir)
@@ -113,14 +114,14 @@ async def test_resume_option_continues_a_stopped_run_to_more_epochs(tmp_path: Pa
 
 async def test_resume_option_refuses_a_changed_setting(tmp_path: Path) -> None:
     run_dir = create_run(tiny_config(epochs=1), tmp_path / "run")
-    app = ConvtuiApp("train", options(resume=str(run_dir), batch_size=50))
+    app = ConvtuiApp("train", launch(resume=str(run_dir), batch_size=50))
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert text_of(app, "#status").replace("\n", " ") == (
             f"✗ --batch-size cannot change when resuming: {run_dir} was trained with 100. "
             "Start a new run to try --batch-size 50.")
-        assert panel(app).jobs == {} and run_info(run_dir).status == "interrupted"
+        assert panel(app).jobs == {} and read_run(run_dir).status == "interrupted"
 
 
 async def test_quit_asks_then_stop_really_stops_the_job(job_cleanup: list[Path]) -> None:
@@ -142,7 +143,7 @@ async def test_quit_asks_then_stop_really_stops_the_job(job_cleanup: list[Path])
         await pilot.pause()
         await pilot.press("s")  # Stop, in the quit dialog
         assert await wait_until_exited(process) == 0
-    assert run_info(run_dir).status == "stopped"
+    assert read_run(run_dir).status == "stopped"
     assert read_log(run_dir)[-1]["type"] == "stopped"
     assert app.return_code == 0
 
@@ -158,7 +159,7 @@ async def test_quit_and_leave_it_running(job_cleanup: list[Path],
         await pilot.press("l")
         await pilot.pause()
     assert pid_alive(pid)
-    assert run_info(run_dir).status == "running"
+    assert read_run(run_dir).status == "running"
     said = capsys.readouterr().err
     assert "Training goes on in the background" in said
     command = f"convtui train --resume {run_dir}"  # the terminal may wrap it: spaces aside
@@ -171,7 +172,7 @@ async def test_attaching_to_a_running_job_follows_it_and_quit_asks(
     run_dir = create_run(tiny_config(**LONG), tmp_path / "elsewhere")
     job = start_job(run_dir)
     job_cleanup.append(run_dir)
-    app = ConvtuiApp("train", options(resume=str(run_dir)))
+    app = ConvtuiApp("train", launch(resume=str(run_dir)))
     async with app.run_test(size=SIZE) as pilot:
         screen = panel(app)
         await wait_for(pilot, lambda: screen.run is not None
@@ -187,7 +188,7 @@ async def test_attaching_to_a_running_job_follows_it_and_quit_asks(
 
 
 async def test_quit_without_a_running_job_does_not_ask() -> None:
-    app = ConvtuiApp("train", options())
+    app = ConvtuiApp("train", launch())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -215,7 +216,7 @@ async def test_damaged_data_is_named_before_any_run_folder_is_made(tmp_path: Pat
 
 
 async def test_resume_option_naming_no_run_says_so(tmp_path: Path) -> None:
-    app = ConvtuiApp("train", options(resume=str(tmp_path / "nothing-here")))
+    app = ConvtuiApp("train", launch(resume=str(tmp_path / "nothing-here")))
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

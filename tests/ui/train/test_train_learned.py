@@ -27,7 +27,7 @@ from tests.ui.conftest import text_of
 from tests.ui.train_fixtures import (
     MNIST,
     SIZE,
-    options,
+    launch,
     wait_for,
 )
 
@@ -78,7 +78,7 @@ async def test_filters_maps_predictions_and_confusion_come_from_the_checkpoint(
     conv = first_conv(model)
     weight, bias = conv.weight.detach(), conv.bias.detach()
     predicted = probabilities.argmax(dim=1).numpy()
-    app = ConvtuiApp("train", options(resume=str(finished_run)))
+    app = ConvtuiApp("train", launch(resume=str(finished_run)))
     async with app.run_test(size=SIZE) as pilot:
         await open_learned(pilot, finished_run)
         assert "After epoch 2" in text_of(app, "#learned-note")
@@ -132,7 +132,7 @@ async def test_choosing_a_filter_and_a_digit_then_opening_them_in_the_stepper(
     model, images, labels, _ = network_outputs(finished_run)
     conv = first_conv(model)
     weight, bias = conv.weight.detach(), conv.bias.detach()
-    app = ConvtuiApp("train", options(resume=str(finished_run)))
+    app = ConvtuiApp("train", launch(resume=str(finished_run)))
     async with app.run_test(size=SIZE) as pilot:
         await open_learned(pilot, finished_run)
         view = learned_view(app)
@@ -168,7 +168,7 @@ async def test_choosing_a_filter_and_a_digit_then_opening_them_in_the_stepper(
 
 
 async def test_clicking_a_filter_and_a_prediction_selects_them(finished_run: Path) -> None:
-    app = ConvtuiApp("train", options(resume=str(finished_run)))
+    app = ConvtuiApp("train", launch(resume=str(finished_run)))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_learned(pilot, finished_run)
         view = learned_view(app)
@@ -187,7 +187,7 @@ async def test_before_the_first_checkpoint_the_view_says_so(finished_run: Path) 
     from convtui.training.runs import create_run, runs_root
 
     create_run(TrainConfig(model="tiny", epochs=1, seed=0), runs_root() / "20250105-tiny")
-    app = ConvtuiApp("train", options())
+    app = ConvtuiApp("train", launch())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l")
         assert "Open a run first" in text_of(app, "#learned-note")

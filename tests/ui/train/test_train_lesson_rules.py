@@ -24,15 +24,8 @@ from convtui import i18n
 from convtui.cli import main
 from convtui.training.config import TrainConfig
 from convtui.training.preflight import DataSizes, Throughput, estimate_seconds
-from convtui.training.runs import (
-    CONTROL_STATES,
-    list_runs,
-    pid_alive,
-    read_control,
-    run_info,
-    runs_root,
-)
-from convtui.training.snapshot import load_snapshot
+from convtui.training.run import list_runs, read_run
+from convtui.training.runs import CONTROL_STATES, pid_alive, read_control, runs_root
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.train import charts as train_charts
 from convtui.ui.train import screen as train_screen_module
@@ -49,7 +42,7 @@ from tests.ui.train_fixtures import (
     WAIT_S,
     copy_run,
     form_options,
-    options,
+    launch,
     start_from_form,
     wait_for,
 )
@@ -73,12 +66,12 @@ async def test_an_ended_run_offers_whole_continue_and_new_run_buttons(
         finished_run: Path, lang: str, size: tuple[int, int]) -> None:
     """Running: Pause and Stop; once it has stopped early they are gone, and Continue and New
     run show their whole labels (it read "Contin" at 120 columns)."""
-    done = load_snapshot(finished_run)
+    done = read_run(finished_run)
     config = {**done.config, "epochs": 5}
     running = replace(done, status="running", config=config)
     stopped = replace(done, status="stopped", config=config)
     i18n.set_language("ko" if lang == "en" else "en")  # F2 then changes every label
-    app = ConvtuiApp("train", options())
+    app = ConvtuiApp("train", launch())
     async with app.run_test(size=size) as pilot:
         await pilot.press("g")
         view = app.screen.query_one(ProgressView)
@@ -111,10 +104,10 @@ def test_epoch_ticks_are_evenly_spaced_and_do_not_crowd(epochs: int, cells: int)
 
 
 async def test_a_diverged_comparison_turns_the_loss_axis_to_log(finished_run: Path) -> None:
-    good = load_snapshot(finished_run)
+    good = read_run(finished_run)
     diverged = replace(good, path=good.path.parent / "diverged", batches=[
         {**b, "loss": b["loss"] * 10_000} for b in good.batches])
-    app = ConvtuiApp("train", options())
+    app = ConvtuiApp("train", launch())
     async with app.run_test(size=SIZE) as pilot:
         charts = app.screen.query_one(ChartsView)
         loss = app.screen.query_one("#loss-chart", Chart)
@@ -150,7 +143,7 @@ async def test_enter_in_a_field_moves_on_and_never_starts_a_run() -> None:
 
 async def test_the_form_starts_from_defaults_after_a_resume_with_more_epochs(
         tmp_path: Path) -> None:
-    app = ConvtuiApp("train", options(resume=str(tmp_path / "no-run"), epochs=250,
+    app = ConvtuiApp("train", launch(resume=str(tmp_path / "no-run"), epochs=250,
                                       model="deep", run_dir=str(tmp_path / "elsewhere")))
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
@@ -162,7 +155,7 @@ async def test_the_form_starts_from_defaults_after_a_resume_with_more_epochs(
 async def test_the_start_summary_estimates_the_time_from_a_measured_run(
         finished_run: Path) -> None:
     earlier = copy_run(finished_run, "20250101-000000-tiny")
-    speed = run_info(earlier).images_per_second
+    speed = read_run(earlier).images_per_second
     app = ConvtuiApp("train", form_options(epochs=4, limit_train=3000))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
@@ -195,7 +188,7 @@ async def test_without_a_measured_run_the_summary_says_the_time_is_unknown() -> 
 # --- deleting runs ------------------------------------------------------------------------------
 async def test_runs_delete_asks_first_and_follows_f2(finished_run: Path) -> None:
     run = copy_run(finished_run, "20250101-000000-tiny")
-    app = ConvtuiApp("train", options())
+    app = ConvtuiApp("train", launch())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r")
         await wait_for(pilot, lambda: app.screen.query_one("#runs-table").row_count == 1,
@@ -284,7 +277,7 @@ async def test_quitting_never_waits_on_the_job(
     assert waited == []
     if choice == "l":
         assert process.poll() is None and pid_alive(process.pid)
-        assert run_info(run_dir).status == "running"
+        assert read_run(run_dir).status == "running"
     else:
         assert read_control(run_dir) == CONTROL_STATES["stop"]  # asked, not awaited
     if process.poll() is None:

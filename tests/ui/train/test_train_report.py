@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from convtui.launch import Launch
 from convtui.training.cli import config_from_args
-from convtui.training.runs import list_runs, read_config
+from convtui.training.run import list_runs
+from convtui.training.runs import read_config
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.train.confirm import StartRunScreen
 from convtui.ui.train.form import RunForm
@@ -60,7 +62,7 @@ async def test_the_fields_give_the_config_the_options_give(tmp_path: Path) -> No
     and the form reads back the very config the command line makes."""
     given = options(**QUICK, model="tiny", tensorboard="tensorboard",
                     visdom="http://127.0.0.1:8097", processes=2, batch_size=100)
-    app = ConvtuiApp("train", given)
+    app = ConvtuiApp("train", Launch.from_args(given))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.screen.query_one(RunForm).read().config == config_from_args(given)

@@ -19,7 +19,7 @@ from convtui.ui.train.confirm import ExportRunsScreen
 from convtui.ui.train.hparams import HParamsTable
 from tests.ui import train_fixtures
 from tests.ui.conftest import text_of
-from tests.ui.train_fixtures import SIZE, copy_run, options, wait_for, write_recorded_run
+from tests.ui.train_fixtures import SIZE, copy_run, launch, wait_for, write_recorded_run
 
 finished_run = train_fixtures.finished_run
 
@@ -49,7 +49,7 @@ async def test_export_writes_what_the_command_line_writes(
     two_runs(finished_run, tmp_path)
     target = tmp_path / "out" / f"my runs{suffix}"
     target.parent.mkdir()
-    app = ConvtuiApp("train", options())
+    app = ConvtuiApp("train", launch())
     async with app.run_test(size=SIZE) as pilot:
         await export_to(pilot, str(target))
         assert text_of(app, "#status") == f"Wrote 2 runs to {target}."
@@ -78,7 +78,7 @@ async def test_a_bad_export_file_is_a_clear_status_line(
     copy_run(finished_run, "20250101-000000-tiny")
     i18n.set_language(lang)
     path = tmp_path / name
-    app = ConvtuiApp("train", options())
+    app = ConvtuiApp("train", launch())
     async with app.run_test(size=SIZE) as pilot:
         await export_to(pilot, str(path) if name.strip() else name)
         status = text_of(app, "#status").replace("\n", "")
@@ -91,7 +91,7 @@ async def test_escape_in_the_export_dialog_writes_nothing(
         finished_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # the file offered is in the current folder
     copy_run(finished_run, "20250101-000000-tiny")
-    app = ConvtuiApp("train", options())
+    app = ConvtuiApp("train", launch())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r", "e")
         await wait_for(pilot, lambda: isinstance(app.screen, ExportRunsScreen), "the dialog")
@@ -111,7 +111,7 @@ async def test_hyperparameter_table_sorts_by_any_column(finished_run: Path,
     real, recorded = two_runs(finished_run, tmp_path)
     real_accuracy = read_json(real / "summary.json")["test_accuracy"]
     assert real_accuracy != 0.752  # the two runs differ in the column sorted below
-    app = ConvtuiApp("train", options())
+    app = ConvtuiApp("train", launch())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r")
         table = app.screen.query_one(HParamsTable)

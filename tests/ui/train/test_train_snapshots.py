@@ -13,7 +13,7 @@ import pytest
 from convtui import i18n
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.train.screen import TrainScreen
-from tests.ui.train_fixtures import options, wait_for, write_recorded_run
+from tests.ui.train_fixtures import launch, wait_for, write_recorded_run
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -47,7 +47,7 @@ def test_train_progress_of_a_finished_run(snap_compare, size: tuple[int, int], l
                                           tmp_path: Path) -> None:
     i18n.set_language(lang)
     run_dir = write_recorded_run(tmp_path)
-    assert snap_compare(ConvtuiApp("train", options(resume=str(run_dir))), run_before=run_shown,
+    assert snap_compare(ConvtuiApp("train", launch(resume=str(run_dir))), run_before=run_shown,
                         terminal_size=size)
 
 
@@ -61,7 +61,7 @@ def test_train_new_run_form_with_the_tour_preset(snap_compare, size: tuple[int, 
         panel(pilot.app).show_preset("tiny")
         await pilot.pause()
 
-    assert snap_compare(ConvtuiApp("train", options()), run_before=preset, terminal_size=size)
+    assert snap_compare(ConvtuiApp("train", launch()), run_before=preset, terminal_size=size)
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -78,5 +78,5 @@ def test_train_runs_list(snap_compare, lang: str, tmp_path: Path, utc: None,
                        "the runs list")
         await pilot.pause()
 
-    assert snap_compare(ConvtuiApp("train", options(resume=str(run_dir))), run_before=runs,
+    assert snap_compare(ConvtuiApp("train", launch(resume=str(run_dir))), run_before=runs,
                         terminal_size=(80, 24))

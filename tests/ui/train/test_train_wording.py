@@ -12,7 +12,7 @@ from convtui.i18n import catalogue, tn
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.train.quit import QuitTrainingScreen
 from tests.ui.conftest import text_of
-from tests.ui.train_fixtures import SIZE, options
+from tests.ui.train_fixtures import SIZE, launch
 
 
 @pytest.mark.parametrize(("key", "count", "en", "ko"), [
@@ -42,7 +42,7 @@ def test_every_plural_has_both_forms_in_both_languages() -> None:
     (2, "2 training jobs started here are still running:"),
 ])
 async def test_the_quit_question_counts_its_jobs(tmp_path: Path, runs: int, start: str) -> None:
-    app = ConvtuiApp("train", options())
+    app = ConvtuiApp("train", launch())
     async with app.run_test(size=SIZE) as pilot:
         app.push_screen(QuitTrainingScreen([tmp_path / f"run{i}" for i in range(runs)]))
         await pilot.pause()

@@ -18,8 +18,15 @@ from convtui.lessons.transposed import PRESETS, preset
 from convtui.ui.app import ConvtuiApp
 from convtui.ui.numbers import fmt
 from convtui.ui.transposed.screen import TransposedScreen
-from tests.ui.conftest import SIZE, grid_rows, text_of
-from tests.ui.stepper.test_stepper import set_field
+from tests.ui.conftest import (
+    SIZE,
+    check_with_pytorch,
+    grid_rows,
+    open_preset,
+    set_field,
+    text_of,
+    to_the_grids,
+)
 
 
 def expected_rows(name: str, **changes: object) -> list[list[str]]:
@@ -33,11 +40,6 @@ def expected_rows(name: str, **changes: object) -> list[list[str]]:
 
 def formula(size: int, k: int, s: int, p: int, op: int, d: int) -> int:
     return (size - 1) * s - 2 * p + d * (k - 1) + op + 1
-
-
-async def open_preset(pilot, name: str) -> None:
-    pilot.app.screen.show_preset(name)
-    await pilot.pause()
 
 
 @pytest.mark.parametrize("name", PRESETS)
@@ -165,9 +167,7 @@ async def test_check_with_pytorch_agrees_and_goes_stale_on_a_change_not_a_toggle
     app = ConvtuiApp("transposed")
     async with app.run_test(size=SIZE) as pilot:
         await open_preset(pilot, "odd_size")
-        await pilot.press("c")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await check_with_pytorch(pilot)
         assert text_of(app, "#check-result").startswith("✓ PyTorch")
         assert "agrees on all 25 output cells" in text_of(app, "#check-result")
         assert "✓ PyTorch agrees" in text_of(app, "#status")
@@ -175,9 +175,7 @@ async def test_check_with_pytorch_agrees_and_goes_stale_on_a_change_not_a_toggle
         assert text_of(app, "#check-result").startswith("✓ PyTorch")
         await pilot.press("r")  # new numbers
         assert "The last PyTorch check was for other numbers" in text_of(app, "#check-result")
-        await pilot.press("c")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await check_with_pytorch(pilot)
         assert text_of(app, "#check-result").startswith("✓ PyTorch")
 
 
@@ -213,8 +211,7 @@ async def test_editing_an_input_cell_and_the_presets_cycle() -> None:
         await pilot.press("enter")
         await pilot.press("backspace", "5", "enter")
         await pilot.pause()
-        screen.set_focus(None)
-        await pilot.pause()
+        await to_the_grids(pilot)
         assert grid_rows(app, "#input-grid")[0] == ["5", "1", "1"]
         assert text_of(app, "#tr-note").startswith("custom · Scatter")
         assert screen.lesson.x[0, 0] == 5.0

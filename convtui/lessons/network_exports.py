@@ -1,5 +1,5 @@
-"""The Shapes panel's exports: the stack as PyTorch code and as a quiz chain (TOML), shown in
-the Export tab and saved under the user data dir.
+"""A layer stack's exports (the Shapes panel's Export tab and `convtui shapes --print`): the
+stack as PyTorch code and as a quiz chain (TOML), saved under the user data dir.
 
 A file's name is the network's name plus a short hash of its spec, so saving the same network
 twice rewrites one file and different networks never overwrite each other; the quiz chain's
