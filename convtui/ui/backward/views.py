@@ -11,7 +11,7 @@ from rich.text import Text
 from convtui.core.export import layer_code, script_head, tensor_code
 from convtui.core.layers import Conv2d
 from convtui.fields import show_pair
-from convtui.i18n import t, tn
+from convtui.i18n import t
 from convtui.lessons.backward import (
     EDITED,
     GATHER,
@@ -25,9 +25,9 @@ from convtui.lessons.backward import (
 )
 from convtui.ui.numbers import cell_width, fmt
 from convtui.ui.panel.conv_views import COMPACT_WIDTH, input_code, weight_code
+from convtui.ui.panel.stamp_views import DIM, gathered_products, stamp_arithmetic
 from convtui.ui.widgets.grid import EMPTY, NORMAL, PADDING, GridView
 
-_DIM = "dim italic"
 Cells = frozenset[tuple[int, int]]
 
 
@@ -161,42 +161,13 @@ def arithmetic(lesson: BackwardLesson) -> Text:
 
 
 def _scatter_arithmetic(lesson: BackwardLesson) -> Text:
-    step = lesson.grad_input.scatter_step(lesson.step)
-    text = Text(t("backward.arith.stamp", row=step.row, col=step.col, value=fmt(step.value)))
-    text.append("\n")
-    entries = [[(f"[{r},{c}] += " if step.inside[i, j] else f"[{r},{c}] ")
-                + f"{fmt(step.value)}×{fmt(step.weights[0, i, j])} = "
-                + fmt(step.contributions[0, i, j]) + ("" if step.inside[i, j] else " ✂")
-                for j, c in enumerate(step.cols)] for i, r in enumerate(step.rows)]
-    width = max(len(entry) for row in entries for entry in row)
-    for i, row in enumerate(entries):
-        text.append("  ")
-        for j, entry in enumerate(row):
-            text.append(entry.ljust(width) + "  ", style="" if step.inside[i, j] else _DIM)
-        text.rstrip()
-        text.append("\n")
-    cropped = int((~step.inside).sum())
-    if cropped:
-        text.append(tn("backward.arith.cropped", cropped) + "\n", style=_DIM)
-    text.append(t("backward.arith.overlap"), style="grey50")
-    return text
+    return stamp_arithmetic(lesson.grad_input.scatter_step(lesson.step), "backward", "")
 
 
 def _gather_arithmetic(lesson: BackwardLesson) -> Text:
     step = lesson.grad_input.gather_step(lesson.step)
-    head = f"grad_input[{step.row},{step.col}] = "
-    text = Text()
-    kh, kw = step.values.shape[1:]
-    for i in range(kh):
-        text.append((head if i == 0 else " " * len(head)) + ("  " if i == 0 else "+ "))
-        for j in range(kw):
-            if j:
-                text.append(" + ")
-            inserted = step.source_rows[i] < 0 or step.source_cols[j] < 0
-            text.append(f"({fmt(step.values[0, i, j])}×{fmt(step.weights[0, i, j])})",
-                        style=_DIM if inserted else "")
-        text.append("\n")
-    text.append(" " * len(head) + "= ")
+    text = gathered_products(step, f"grad_input[{step.row},{step.col}] = ")
+    text.append("= ")
     text.append(fmt(step.total), style="bold reverse")
     text.append("\n" + t("backward.arith.zeros_dimmed"), style="grey50")
     text.append("\n" + _scatter_side(lesson, step.row, step.col))
@@ -230,7 +201,7 @@ def _weight_arithmetic(lesson: BackwardLesson) -> Text:
             if j:
                 text.append(" + ")
             text.append(f"(x[{r},{c}] {fmt(step.values[i, j])}×{fmt(step.grads[i, j])})",
-                        style=_DIM if step.is_pad[i, j] else "")
+                        style=DIM if step.is_pad[i, j] else "")
         text.append("\n")
     text.append(" " * len(head) + "= ")
     text.append(fmt(step.total), style="bold reverse")

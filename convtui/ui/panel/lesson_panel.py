@@ -16,6 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import ScrollableContainer, VerticalScroll
+from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
 
 from convtui.i18n import t
@@ -44,6 +45,14 @@ L = TypeVar("L", bound=Lesson)
 #: What the PyTorch check has to say: a state ("prompt", "running", "no_torch") or the
 #: results, each with the catalogue key naming what was checked ("" for the only output).
 CheckOutcome = str | list[tuple[str, "CheckResult"]]
+
+
+class Checked(Message):
+    """The check worker's answer: what PyTorch said of ``lesson``."""
+
+    def __init__(self, lesson: object, outcome: CheckOutcome) -> None:
+        super().__init__()
+        self.lesson, self.outcome = lesson, outcome
 
 
 class LessonPanel(SteppingPanel, Generic[L]):
@@ -243,7 +252,10 @@ class LessonPanel(SteppingPanel, Generic[L]):
             outcome = self.pytorch_checks(lesson)
         except ImportError:
             outcome = "no_torch"
-        self.app.call_from_thread(self._checked, lesson, outcome)
+        self.post_message(Checked(lesson, outcome))
+
+    def on_checked(self, message: Checked) -> None:
+        self._checked(message.lesson, message.outcome)
 
     def _checked(self, lesson: L, outcome: CheckOutcome) -> None:
         if lesson is not self.checked:

@@ -6,11 +6,32 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from textual import work
+from textual.message import Message
 
 from convtui.i18n.wording import Phrase
 
 if TYPE_CHECKING:
     from convtui.training.mnist_source import DataLocation
+
+
+class DigitsReading(Message):
+    """The worker has begun reading the test set (it takes a moment the first time)."""
+
+
+class DigitsFailed(Message):
+    """The test set could not be read from ``location``: ``reason`` says why."""
+
+    def __init__(self, location: DataLocation, reason: str) -> None:
+        super().__init__()
+        self.location, self.reason = location, reason
+
+
+class DigitChosen(Message):
+    """The test set is read: show digit ``index``."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
 
 
 class MnistDigits:
@@ -32,20 +53,28 @@ class MnistDigits:
         from convtui.training.idx import load_split
         from convtui.training.mnist_source import locate
 
-        app = self.app  # type: ignore[attr-defined]
+        post = self.post_message  # type: ignore[attr-defined]
         if self._mnist is None:
             if show:
-                app.call_from_thread(self.update_status,  # type: ignore[attr-defined]
-                                     Phrase(f"{self.PANEL}.mnist.reading"))
+                post(DigitsReading())
             location = locate(self.launch.data_dir)  # type: ignore[attr-defined]
             try:
                 split = load_split(location.folder, "test")
             except DataError as err:
-                app.call_from_thread(self.mnist_failed, location, err.message)
+                post(DigitsFailed(location, err.message))
                 return
             self._mnist = (split.images, split.labels)
         if show:
-            app.call_from_thread(self.show_digit, index % len(self._mnist[1]) if wrap else index)
+            post(DigitChosen(index % len(self._mnist[1]) if wrap else index))
+
+    def on_digits_reading(self) -> None:
+        self.update_status(Phrase(f"{self.PANEL}.mnist.reading"))  # type: ignore[attr-defined]
+
+    def on_digits_failed(self, message: DigitsFailed) -> None:
+        self.mnist_failed(message.location, message.reason)
+
+    def on_digit_chosen(self, message: DigitChosen) -> None:
+        self.show_digit(message.index)
 
     def show_digit(self, index: int) -> None:
         """Make test digit ``index`` the lesson's input (on the UI thread)."""

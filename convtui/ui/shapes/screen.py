@@ -12,6 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from convtui.core.layers import Flatten, Layer, Linear, Shape
@@ -77,6 +78,14 @@ def preset_of(shape: Shape, layers: Layers) -> str | None:
         if stack == (shape, layers):
             return name
     return None
+
+
+class ShapesChecked(Message):
+    """What PyTorch said of ``network`` (the check worker's answer)."""
+
+    def __init__(self, check: tuple[Wording, bool], network: tuple[Shape, Layers]) -> None:
+        super().__init__()
+        self.check, self.network = check, network
 
 
 class ShapesScreen(PanelScreen):
@@ -546,7 +555,10 @@ class ShapesScreen(PanelScreen):
         except Exception as err:  # PyTorch refusing what the engine allowed is a finding
             refusal = f"{type(err).__name__}: {err}"
             result = (lambda: t("shapes.check.refused", error=refusal), False)
-        self.app.call_from_thread(self._show_check, result, (shape, layers))
+        self.post_message(ShapesChecked(result, (shape, layers)))
+
+    def on_shapes_checked(self, message: ShapesChecked) -> None:
+        self._show_check(message.check, message.network)
 
     def _show_check(self, check: tuple[Wording, bool],
                     network: tuple[Shape, Layers] | None = None) -> None:

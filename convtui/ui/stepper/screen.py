@@ -60,6 +60,7 @@ from convtui.ui.panel.lesson_panel import LessonPanel
 from convtui.ui.panel.messages import OpenInStepper
 from convtui.ui.panel.mnist_digits import MnistDigits
 from convtui.ui.panel.settings import LessonSettings
+from convtui.ui.panel.worded import Worded
 from convtui.ui.widgets.grid import GridBox, HeatGrid
 from convtui.ui.widgets.option_lists import Select
 
@@ -151,8 +152,7 @@ class StepperScreen(MnistDigits, LessonPanel[ConvLesson]):
     StepperScreen #kernel-box { max-width: 45%; }
     StepperScreen.large #input-box { width: 3fr; max-width: 100%; }
     StepperScreen.large #output-box { width: 2fr; max-width: 100%; }
-    StepperScreen #source { height: auto; padding: 0 1; color: $text-muted; display: none; }
-    StepperScreen #source.shown { display: block; }
+    StepperScreen #source { height: auto; padding: 0 1; color: $text-muted; }
     StepperScreen #source.error { color: $error; }
     StepperScreen #views ScrollableContainer > .wide { width: auto; }
     StepperScreen #arith-notes { color: $text-muted; margin-top: 1; }
@@ -194,7 +194,7 @@ class StepperScreen(MnistDigits, LessonPanel[ConvLesson]):
             yield Static("=", classes="op")
             with GridBox(id="output-box"):
                 yield HeatGrid(id="output-grid")
-        yield Static(id="source")
+        yield Worded(hide_empty=True, id="source")
         yield Static(id="window-note")
 
     def compose_views(self) -> ComposeResult:
@@ -233,6 +233,10 @@ class StepperScreen(MnistDigits, LessonPanel[ConvLesson]):
     def _draw_source(self) -> None:
         """Where the input came from (an MNIST digit, arrays from the Train panel), or the
         problem that kept a new one from coming."""
+        self.query_one("#source", Worded).say(self.notice or self._source_text,
+                                              error=self.notice is not None)
+
+    def _source_text(self) -> str:
         parts = []
         if self.lesson.input_name == MNIST and self._mnist is not None:
             labels = self._mnist[1]
@@ -246,11 +250,7 @@ class StepperScreen(MnistDigits, LessonPanel[ConvLesson]):
 
                 parts.append(t("stepper_loaded.normalised", mean=MEAN, std=STD,
                                black=fmt((0 - MEAN) / STD), white=fmt((1 - MEAN) / STD)))
-        text = self.notice() if self.notice is not None else "\n".join(parts)
-        source = self.query_one("#source", Static)
-        source.update(Text(text))
-        source.set_class(bool(text), "shown")
-        source.set_class(self.notice is not None, "error")
+        return "\n".join(parts)
 
     def check_text(self) -> str:
         """The check's verdict in the Stepper's words: the torch version, the cells compared

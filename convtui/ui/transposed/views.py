@@ -12,14 +12,13 @@ from convtui.core.geometry import explain_output_size, explain_transposed_output
 from convtui.core.layers import Conv2d, ConvTranspose2d
 from convtui.core.torch_calls import module_call
 from convtui.fields import show_pair
-from convtui.i18n import t, tn
+from convtui.i18n import t
 from convtui.lessons.backward import SCATTER
 from convtui.lessons.transposed import TransposedLesson
 from convtui.ui.numbers import cell_width, fmt, fmt_full
 from convtui.ui.panel.conv_views import COMPACT_WIDTH
+from convtui.ui.panel.stamp_views import gathered_products, stamp_arithmetic
 from convtui.ui.widgets.grid import EMPTY, NORMAL, PADDING, GridView
-
-_DIM = "dim italic"
 
 
 def _labels(count: int) -> tuple[str, ...]:
@@ -106,44 +105,13 @@ def arithmetic(lesson: TransposedLesson) -> Text:
 
 
 def _scatter_arithmetic(lesson: TransposedLesson) -> Text:
-    step = lesson.trace.scatter_step(lesson.step)
-    text = Text(t("transposed.arith.stamp", row=step.row, col=step.col, value=fmt(step.value)))
-    text.append("\n")
-    entries = [[(f"out[{r},{c}] += " if step.inside[i, j] else f"[{r},{c}] ")
-                 + f"{fmt(step.value)}×{fmt(step.weights[0, i, j])} = "
-                 + fmt(step.contributions[0, i, j]) + ("" if step.inside[i, j] else " ✂")
-                 for j, c in enumerate(step.cols)] for i, r in enumerate(step.rows)]
-    width = max(len(entry) for row in entries for entry in row)
-    for i, row in enumerate(entries):
-        text.append("  ")
-        for j, entry in enumerate(row):
-            text.append(entry.ljust(width) + "  ", style="" if step.inside[i, j] else _DIM)
-        text.rstrip()
-        text.append("\n")
-    cropped = int((~step.inside).sum())
-    if cropped:
-        text.append(tn("transposed.arith.cropped", cropped), style=_DIM)
-        text.append("\n")
-    text.append(t("transposed.arith.overlap"), style="grey50")
-    return text
+    return stamp_arithmetic(lesson.trace.scatter_step(lesson.step), "transposed", "out")
 
 
 def _gather_arithmetic(lesson: TransposedLesson) -> Text:
     step = lesson.trace.gather_step(lesson.step)
-    head = f"out[{step.row},{step.col}] = "
-    text = Text()
-    kh, kw = step.values.shape[1:]
-    for i in range(kh):
-        text.append(head if i == 0 else " " * len(head))
-        text.append("  " if i == 0 else "+ ")
-        for j in range(kw):
-            if j:
-                text.append(" + ")
-            inserted = step.source_rows[i] < 0 or step.source_cols[j] < 0
-            text.append(f"({fmt(step.values[0, i, j])}×{fmt(step.weights[0, i, j])})",
-                        style=_DIM if inserted else "")
-        text.append("\n")
-    text.append(" " * len(head) + "+ " + t("transposed.arith.bias", bias=fmt(step.bias)) + " = ")
+    text = gathered_products(step, f"out[{step.row},{step.col}] = ")
+    text.append("+ " + t("transposed.arith.bias", bias=fmt(step.bias)) + " = ")
     text.append(fmt(step.total), style="bold reverse")
     text.append("\n" + t("transposed.arith.zeros_dimmed"), style="grey50")
     text.append("\n" + _scatter_side(lesson, step.row, step.col))
