@@ -63,6 +63,8 @@ from convtui.ui.widgets.montage import Montage
 if TYPE_CHECKING:  # insight imports torch: only the workers that compute import it
     from convtui.training.insight import Learned, Prediction
 
+#: Seconds a message about a run stays up before a change of the run's status clears it.
+MIN_SHOWN_S = 2.0
 #: Seconds between two reads of the log while following a run.
 POLL_S = 0.5
 #: Seconds between two redraws of a run's progress (a change of status is drawn at once).
@@ -124,6 +126,7 @@ class TrainScreen(PanelScreen):
         # (run, status) while the status line speaks of that run in that status: a message
         # such as "Resume asked" is no longer true once the run's status changes
         self._status_holds: tuple[Path, str] | None = None
+        self._said_at = 0.0  # when the status line last changed (time.monotonic)
         self._following: Path | None = None  # the run whose log the tail worker reads
         self._field_error = False  # the form shows a field's error (re-said on F2)
         self._stale = False  # the run changed while the panel was hidden
@@ -178,8 +181,9 @@ class TrainScreen(PanelScreen):
             **params: Any) -> None:
         """Put a message on the status line (kept as a key, so F2 translates it).
         ``holds_while`` (run, status): the message is about that run in that status, and is
-        cleared when the run's status changes."""
+        cleared when the run's status changes (not before it has been up MIN_SHOWN_S)."""
         self._status_holds = holds_while
+        self._said_at = time.monotonic()
         self.query_one("#status", Worded).say(Phrase(key, params), error)
 
     def on_status_said(self, message: StatusSaid) -> None:
@@ -187,8 +191,17 @@ class TrainScreen(PanelScreen):
 
     def _clear_stale_status(self, run: Run) -> None:
         holds = self._status_holds
-        if holds is not None and holds[0] == run.path and holds[1] != run.status:
+        if holds is None or holds[0] != run.path or holds[1] == run.status:
+            return
+        wait = MIN_SHOWN_S - (time.monotonic() - self._said_at)
+        if wait > 0:  # a job can act on a request in a blink: let the request be read first
+            self.set_timer(wait, lambda: self._clear_if_still(holds))
+        else:
             self.say("train.status_line.ready")
+
+    def _clear_if_still(self, holds: tuple[Path, str]) -> None:
+        if self._status_holds == holds and self.run is not None:
+            self._clear_stale_status(self.run)
 
     # tabs ----------------------------------------------------------------------------------
     @property
