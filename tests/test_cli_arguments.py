@@ -6,6 +6,7 @@ import pytest
 
 from convtui import i18n
 from convtui.cli import parse_arguments
+from convtui.launch import Launch
 
 
 @pytest.mark.parametrize(("argv", "command", "folder"), [
@@ -38,3 +39,24 @@ def test_data_dir_before_a_panel_without_one_says_where_it_belongs(
     err = capsys.readouterr().err
     assert expected in err
     assert "invalid choice" not in err and "잘못된 선택" not in err
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    ([], Launch()),
+    (["--data-dir", "/data"], Launch(data_dir="/data")),
+    (["quiz", "--pack", "a.toml", "--pack", "b.toml", "--practice", "easy"],
+     Launch(packs=("a.toml", "b.toml"), practice="easy")),
+    (["shapes", "--spec", "1x1x28x28: conv(8,3)"], Launch(spec="1x1x28x28: conv(8,3)")),
+    (["shapes", "--preset", "vgg16"], Launch(preset="vgg16")),
+    (["tour", "--data-dir", "/d"], Launch(data_dir="/d")),
+    (["train", "--resume", "/runs/r", "--epochs", "3"],
+     Launch(resume="/runs/r", train_options={"epochs": 3})),
+    (["train", "--run-dir", "/runs/new", "--lr", "0.5", "--data-dir", "/d"],
+     Launch(data_dir="/d", run_dir="/runs/new", train_options={"lr": 0.5, "data_dir": "/d"})),
+])
+def test_the_launch_holds_what_the_command_line_asked(argv, expected: Launch) -> None:
+    """Each panel's options reach it typed, and only the ones given: a train option left
+    out is not in ``train_options``, so a resumed run keeps its saved value."""
+    launch = Launch.from_args(parse_arguments(argv))
+    assert launch == expected
+    assert dict(launch.train_options) == dict(expected.train_options)
