@@ -34,11 +34,10 @@ class Launch:
     def from_args(cls, args: argparse.Namespace) -> Launch:
         """The launch the parsed command line asks for (a subcommand's absent options are
         None or empty)."""
-        from convtui.training.config import TrainConfig
+        from convtui.training.config import given_settings
 
         given = vars(args)
-        train = {name: given[name] for name in TrainConfig.__dataclass_fields__
-                 if given.get(name) is not None} if given.get("command") == "train" else {}
+        train = given_settings(given) if given.get("command") == "train" else {}
         return cls(
             data_dir=given.get("data_dir"), packs=tuple(given.get("pack") or ()),
             practice=given.get("practice"), preset=given.get("preset"),

@@ -25,6 +25,7 @@ from convtui.training.config import (
     MODEL_SUMMARIES,
     TENSORBOARD_SUBFOLDER,
     TrainConfig,
+    given_settings,
     model_summary,
 )
 from convtui.training.errors import TrainingError
@@ -145,8 +146,7 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
     """The TrainConfig the options ask for, defaults filling what was not given."""
-    given = {name: getattr(args, name, None) for name in TrainConfig.__dataclass_fields__}
-    return TrainConfig(**{k: v for k, v in given.items() if v is not None})
+    return TrainConfig(**given_settings(vars(args)))
 
 
 def run_headless(args: argparse.Namespace) -> int:
@@ -215,8 +215,8 @@ def _prepare_resume(args: argparse.Namespace, console: Console,
     run_dir = Path(args.resume)
     if args.run_dir:
         raise TrainingError(t("training.cli.resume_run_dir"))
-    resume = prepare_resume(run_dir, CLI_WORDS, resumed_config(run_dir, vars(args), CLI_WORDS),
-                            progress)
+    config = resumed_config(run_dir, given_settings(vars(args)), CLI_WORDS)
+    resume = prepare_resume(run_dir, CLI_WORDS, config, progress)
     if not resume.left:
         done = resume.run.epochs_completed
         console.print(tn("training.cli.resume_finished", done, run=str(run_dir), epochs=done,

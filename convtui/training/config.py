@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import random
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -144,3 +145,10 @@ class TrainConfig:
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def given_settings(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The TrainConfig settings among parsed command-line ``options`` that were given (an
+    option left out is None): what a new run starts from and a resumed run changes."""
+    return {name: options[name] for name in TrainConfig.__dataclass_fields__
+            if options.get(name) is not None}
